@@ -1,0 +1,1 @@
+return Platform.Cli.QplatApp.Run(args);
