@@ -1,3 +1,4 @@
+using Platform.Quantization.Calibration;
 using Platform.Quantization.Specs;
 
 namespace Platform.Quantization.Tests.Specs;
