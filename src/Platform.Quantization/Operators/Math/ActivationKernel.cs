@@ -57,12 +57,12 @@ public sealed class ActivationKernel : IOperatorKernel
     /// <summary>f applied to every element of a floating tensor, computed in double.</summary>
     internal static Tensor Map(Node node, Tensor x, OperatorContext context, Func<double, double> f)
     {
-        Array data = x.Data switch
+        Array data = x.Type switch
         {
-            float[] a => MapArray(a, context, f),
-            double[] a => MapArray(a, context, f),
-            Half[] a => MapArray(a, context, f),
-            BFloat16[] a => Array.ConvertAll(MapArray(Array.ConvertAll(a, b => b.ToSingle()), context, f), BFloat16.FromSingle),
+            DataType.Float when x.Data is float[] a => MapArray(a, context, f),
+            DataType.Double when x.Data is double[] a => MapArray(a, context, f),
+            DataType.Float16 when x.Data is Half[] a => MapArray(a, context, f),
+            DataType.BFloat16 when x.Data is BFloat16[] a => Array.ConvertAll(MapArray(Array.ConvertAll(a, b => b.ToSingle()), context, f), BFloat16.FromSingle),
             _ => throw KernelInputs.Unsupported(node, x),
         };
         return new Tensor(x.Type, (int[])x.Shape.Clone(), data);

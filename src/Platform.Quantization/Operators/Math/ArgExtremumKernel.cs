@@ -25,19 +25,19 @@ public sealed class ArgExtremumKernel : IOperatorKernel
         for (int i = 0; i < x.Rank; i++)
             if (i != axis) shape.Add(x.Shape[i]);
             else if (keepdims) shape.Add(1);
-        var r = x.Data switch
+        var r = x.Type switch
         {
-            float[] a => Find(a, outer, n, inner, max, last),
-            double[] a => Find(a, outer, n, inner, max, last),
-            Half[] a => Find(a, outer, n, inner, max, last),
-            sbyte[] a => Find(a, outer, n, inner, max, last),
-            byte[] a => Find(a, outer, n, inner, max, last),
-            short[] a => Find(a, outer, n, inner, max, last),
-            ushort[] a => Find(a, outer, n, inner, max, last),
-            int[] a => Find(a, outer, n, inner, max, last),
-            uint[] a => Find(a, outer, n, inner, max, last),
-            long[] a => Find(a, outer, n, inner, max, last),
-            ulong[] a => Find(a, outer, n, inner, max, last),
+            DataType.Float when x.Data is float[] a => Find(a, outer, n, inner, max, last),
+            DataType.Double when x.Data is double[] a => Find(a, outer, n, inner, max, last),
+            DataType.Float16 when x.Data is Half[] a => Find(a, outer, n, inner, max, last),
+            DataType.Int8 when x.Data is sbyte[] a => Find(a, outer, n, inner, max, last),
+            DataType.UInt8 when x.Data is byte[] a => Find(a, outer, n, inner, max, last),
+            DataType.Int16 when x.Data is short[] a => Find(a, outer, n, inner, max, last),
+            DataType.UInt16 when x.Data is ushort[] a => Find(a, outer, n, inner, max, last),
+            DataType.Int32 when x.Data is int[] a => Find(a, outer, n, inner, max, last),
+            DataType.UInt32 when x.Data is uint[] a => Find(a, outer, n, inner, max, last),
+            DataType.Int64 when x.Data is long[] a => Find(a, outer, n, inner, max, last),
+            DataType.UInt64 when x.Data is ulong[] a => Find(a, outer, n, inner, max, last),
             _ => throw KernelInputs.Unsupported(node, x),
         };
         return [new Tensor(DataType.Int64, [.. shape], r)];

@@ -29,19 +29,19 @@ public sealed class ArithmeticKernel : IOperatorKernel
         ];
     }
 
-    internal static Tensor Apply<TKind>(Node node, Tensor a, Tensor b, OperatorContext c) => a.Data switch
+    internal static Tensor Apply<TKind>(Node node, Tensor a, Tensor b, OperatorContext c) => a.Type switch
     {
-        float[] => Elementwise.Binary<float, float, ArithmeticOp<float, TKind>>(a, b, c),
-        double[] => Elementwise.Binary<double, double, ArithmeticOp<double, TKind>>(a, b, c),
-        Half[] => Elementwise.Binary<Half, Half, ArithmeticOp<Half, TKind>>(a, b, c),
-        sbyte[] => Elementwise.Binary<sbyte, sbyte, ArithmeticOp<sbyte, TKind>>(a, b, c),
-        byte[] => Elementwise.Binary<byte, byte, ArithmeticOp<byte, TKind>>(a, b, c),
-        short[] => Elementwise.Binary<short, short, ArithmeticOp<short, TKind>>(a, b, c),
-        ushort[] => Elementwise.Binary<ushort, ushort, ArithmeticOp<ushort, TKind>>(a, b, c),
-        int[] => Elementwise.Binary<int, int, ArithmeticOp<int, TKind>>(a, b, c),
-        uint[] => Elementwise.Binary<uint, uint, ArithmeticOp<uint, TKind>>(a, b, c),
-        long[] => Elementwise.Binary<long, long, ArithmeticOp<long, TKind>>(a, b, c),
-        ulong[] => Elementwise.Binary<ulong, ulong, ArithmeticOp<ulong, TKind>>(a, b, c),
+        DataType.Float => Elementwise.Binary<float, float, ArithmeticOp<float, TKind>>(a, b, c),
+        DataType.Double => Elementwise.Binary<double, double, ArithmeticOp<double, TKind>>(a, b, c),
+        DataType.Float16 => Elementwise.Binary<Half, Half, ArithmeticOp<Half, TKind>>(a, b, c),
+        DataType.Int8 => Elementwise.Binary<sbyte, sbyte, ArithmeticOp<sbyte, TKind>>(a, b, c),
+        DataType.UInt8 => Elementwise.Binary<byte, byte, ArithmeticOp<byte, TKind>>(a, b, c),
+        DataType.Int16 => Elementwise.Binary<short, short, ArithmeticOp<short, TKind>>(a, b, c),
+        DataType.UInt16 => Elementwise.Binary<ushort, ushort, ArithmeticOp<ushort, TKind>>(a, b, c),
+        DataType.Int32 => Elementwise.Binary<int, int, ArithmeticOp<int, TKind>>(a, b, c),
+        DataType.UInt32 => Elementwise.Binary<uint, uint, ArithmeticOp<uint, TKind>>(a, b, c),
+        DataType.Int64 => Elementwise.Binary<long, long, ArithmeticOp<long, TKind>>(a, b, c),
+        DataType.UInt64 => Elementwise.Binary<ulong, ulong, ArithmeticOp<ulong, TKind>>(a, b, c),
         _ => throw KernelInputs.Unsupported(node, a),
     };
 }

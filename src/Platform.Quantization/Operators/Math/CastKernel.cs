@@ -50,22 +50,22 @@ public sealed class CastKernel : IOperatorKernel
         return new Tensor(to, shape, data);
     }
 
-    private static TTo[] To<TTo>(Tensor x) where TTo : INumberBase<TTo> => x.Data switch
+    private static TTo[] To<TTo>(Tensor x) where TTo : INumberBase<TTo> => x.Type switch
     {
-        float[] a => Map<float, TTo>(a),
-        double[] a => Map<double, TTo>(a),
-        Half[] a => Map<Half, TTo>(a),
-        sbyte[] a => Map<sbyte, TTo>(a),
-        byte[] a => Map<byte, TTo>(a),
-        short[] a => Map<short, TTo>(a),
-        ushort[] a => Map<ushort, TTo>(a),
-        int[] a => Map<int, TTo>(a),
-        uint[] a => Map<uint, TTo>(a),
-        long[] a => Map<long, TTo>(a),
-        ulong[] a => Map<ulong, TTo>(a),
-        bool[] a => Array.ConvertAll(a, b => b ? TTo.One : TTo.Zero),
-        BFloat16[] a => Map<float, TTo>(Array.ConvertAll(a, b => b.ToSingle())),
-        string[] a => Map<double, TTo>(Array.ConvertAll(a, ParseNumber)),
+        DataType.Float when x.Data is float[] a => Map<float, TTo>(a),
+        DataType.Double when x.Data is double[] a => Map<double, TTo>(a),
+        DataType.Float16 when x.Data is Half[] a => Map<Half, TTo>(a),
+        DataType.Int8 when x.Data is sbyte[] a => Map<sbyte, TTo>(a),
+        DataType.UInt8 when x.Data is byte[] a => Map<byte, TTo>(a),
+        DataType.Int16 when x.Data is short[] a => Map<short, TTo>(a),
+        DataType.UInt16 when x.Data is ushort[] a => Map<ushort, TTo>(a),
+        DataType.Int32 when x.Data is int[] a => Map<int, TTo>(a),
+        DataType.UInt32 when x.Data is uint[] a => Map<uint, TTo>(a),
+        DataType.Int64 when x.Data is long[] a => Map<long, TTo>(a),
+        DataType.UInt64 when x.Data is ulong[] a => Map<ulong, TTo>(a),
+        DataType.Bool when x.Data is bool[] a => Array.ConvertAll(a, b => b ? TTo.One : TTo.Zero),
+        DataType.BFloat16 when x.Data is BFloat16[] a => Map<float, TTo>(Array.ConvertAll(a, b => b.ToSingle())),
+        DataType.String when x.Data is string[] a => Map<double, TTo>(Array.ConvertAll(a, ParseNumber)),
         _ => throw new NotSupportedException($"Cast from {x.Type} is not supported."),
     };
 
@@ -78,10 +78,10 @@ public sealed class CastKernel : IOperatorKernel
         return r;
     }
 
-    private static bool[] ToBool(Tensor x) => x.Data switch
+    private static bool[] ToBool(Tensor x) => x.Type switch
     {
-        string[] a => Array.ConvertAll(a, s => ParseNumber(s) != 0),
-        BFloat16[] a => Array.ConvertAll(a, b => b.ToSingle() != 0),
+        DataType.String when x.Data is string[] a => Array.ConvertAll(a, s => ParseNumber(s) != 0),
+        DataType.BFloat16 when x.Data is BFloat16[] a => Array.ConvertAll(a, b => b.ToSingle() != 0),
         _ => Enumerable.Range(0, x.Length).Select(i => x.GetDouble(i) != 0).ToArray(),
     };
 
@@ -94,14 +94,18 @@ public sealed class CastKernel : IOperatorKernel
         return double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
-    private static string[] ToStrings(Tensor x) => x.Data switch
+    private static string[] ToStrings(Tensor x) => x.Type switch
     {
-        float[] a => Array.ConvertAll(a, v => FormatFloat(v)),
-        double[] a => Array.ConvertAll(a, v => FormatFloat(v)),
-        Half[] a => Array.ConvertAll(a, v => FormatFloat((float)v)),
-        bool[] a => Array.ConvertAll(a, v => v ? "1" : "0"),
+        DataType.Float when x.Data is float[] a => Array.ConvertAll(a, FormatSingle),
+        DataType.Double when x.Data is double[] a => Array.ConvertAll(a, v => FormatFloat(v)),
+        DataType.Float16 when x.Data is Half[] a => Array.ConvertAll(a, v => FormatSingle((float)v)),
+        DataType.Bool when x.Data is bool[] a => Array.ConvertAll(a, v => v ? "1" : "0"),
         _ => Enumerable.Range(0, x.Length).Select(i => System.Convert.ToString(x.Data.GetValue(i), CultureInfo.InvariantCulture) ?? "").ToArray(),
     };
+
+    /// <summary>Shortest text that reads back as the same float, as ONNX's reference writes it.</summary>
+    private static string FormatSingle(float v) =>
+        float.IsNaN(v) ? "NaN" : float.IsPositiveInfinity(v) ? "INF" : float.IsNegativeInfinity(v) ? "-INF" : v.ToString("R", CultureInfo.InvariantCulture);
 
     private static string FormatFloat(double v) =>
         double.IsNaN(v) ? "NaN" : double.IsPositiveInfinity(v) ? "INF" : double.IsNegativeInfinity(v) ? "-INF" : v.ToString("R", CultureInfo.InvariantCulture);

@@ -36,19 +36,19 @@ public sealed class ClipKernel : IOperatorKernel
         }
         return
         [
-            x.Data switch
+            x.Type switch
             {
-                float[] f => ClipFloat(f, min is null ? float.NegativeInfinity : min.Floats[0], max is null ? float.PositiveInfinity : max.Floats[0], x.Shape, context),
-                double[] => Clip<double>(x, min, max, double.NegativeInfinity, double.PositiveInfinity),
-                Half[] => Clip<Half>(x, min, max, Half.NegativeInfinity, Half.PositiveInfinity),
-                sbyte[] => Clip<sbyte>(x, min, max, sbyte.MinValue, sbyte.MaxValue),
-                byte[] => Clip<byte>(x, min, max, byte.MinValue, byte.MaxValue),
-                short[] => Clip<short>(x, min, max, short.MinValue, short.MaxValue),
-                ushort[] => Clip<ushort>(x, min, max, ushort.MinValue, ushort.MaxValue),
-                int[] => Clip<int>(x, min, max, int.MinValue, int.MaxValue),
-                uint[] => Clip<uint>(x, min, max, uint.MinValue, uint.MaxValue),
-                long[] => Clip<long>(x, min, max, long.MinValue, long.MaxValue),
-                ulong[] => Clip<ulong>(x, min, max, ulong.MinValue, ulong.MaxValue),
+                DataType.Float when x.Data is float[] f => ClipFloat(f, min is null ? float.NegativeInfinity : min.Floats[0], max is null ? float.PositiveInfinity : max.Floats[0], x.Shape, context),
+                DataType.Double => Clip<double>(x, min, max, double.NegativeInfinity, double.PositiveInfinity),
+                DataType.Float16 => Clip<Half>(x, min, max, Half.NegativeInfinity, Half.PositiveInfinity),
+                DataType.Int8 => Clip<sbyte>(x, min, max, sbyte.MinValue, sbyte.MaxValue),
+                DataType.UInt8 => Clip<byte>(x, min, max, byte.MinValue, byte.MaxValue),
+                DataType.Int16 => Clip<short>(x, min, max, short.MinValue, short.MaxValue),
+                DataType.UInt16 => Clip<ushort>(x, min, max, ushort.MinValue, ushort.MaxValue),
+                DataType.Int32 => Clip<int>(x, min, max, int.MinValue, int.MaxValue),
+                DataType.UInt32 => Clip<uint>(x, min, max, uint.MinValue, uint.MaxValue),
+                DataType.Int64 => Clip<long>(x, min, max, long.MinValue, long.MaxValue),
+                DataType.UInt64 => Clip<ulong>(x, min, max, ulong.MinValue, ulong.MaxValue),
                 _ => throw KernelInputs.Unsupported(node, x),
             },
         ];

@@ -21,10 +21,10 @@ public sealed class ComparisonKernel : IOperatorKernel
         [
             node.OpType switch
             {
-                "Equal" => a.Data switch
+                "Equal" => a.Type switch
                 {
-                    bool[] => Elementwise.Binary<bool, bool, EqualityOp<bool>>(a, b, context),
-                    string[] => Elementwise.Binary<string, bool, EqualityOp<string>>(a, b, context),
+                    DataType.Bool => Elementwise.Binary<bool, bool, EqualityOp<bool>>(a, b, context),
+                    DataType.String => Elementwise.Binary<string, bool, EqualityOp<string>>(a, b, context),
                     _ => Apply<Op.Equal>(node, a, b, context),
                 },
                 "Less" => Apply<Op.Less>(node, a, b, context),
@@ -36,19 +36,19 @@ public sealed class ComparisonKernel : IOperatorKernel
         ];
     }
 
-    private static Tensor Apply<TKind>(Node node, Tensor a, Tensor b, OperatorContext c) => a.Data switch
+    private static Tensor Apply<TKind>(Node node, Tensor a, Tensor b, OperatorContext c) => a.Type switch
     {
-        float[] => Elementwise.Binary<float, bool, CompareOp<float, TKind>>(a, b, c),
-        double[] => Elementwise.Binary<double, bool, CompareOp<double, TKind>>(a, b, c),
-        Half[] => Elementwise.Binary<Half, bool, CompareOp<Half, TKind>>(a, b, c),
-        sbyte[] => Elementwise.Binary<sbyte, bool, CompareOp<sbyte, TKind>>(a, b, c),
-        byte[] => Elementwise.Binary<byte, bool, CompareOp<byte, TKind>>(a, b, c),
-        short[] => Elementwise.Binary<short, bool, CompareOp<short, TKind>>(a, b, c),
-        ushort[] => Elementwise.Binary<ushort, bool, CompareOp<ushort, TKind>>(a, b, c),
-        int[] => Elementwise.Binary<int, bool, CompareOp<int, TKind>>(a, b, c),
-        uint[] => Elementwise.Binary<uint, bool, CompareOp<uint, TKind>>(a, b, c),
-        long[] => Elementwise.Binary<long, bool, CompareOp<long, TKind>>(a, b, c),
-        ulong[] => Elementwise.Binary<ulong, bool, CompareOp<ulong, TKind>>(a, b, c),
+        DataType.Float => Elementwise.Binary<float, bool, CompareOp<float, TKind>>(a, b, c),
+        DataType.Double => Elementwise.Binary<double, bool, CompareOp<double, TKind>>(a, b, c),
+        DataType.Float16 => Elementwise.Binary<Half, bool, CompareOp<Half, TKind>>(a, b, c),
+        DataType.Int8 => Elementwise.Binary<sbyte, bool, CompareOp<sbyte, TKind>>(a, b, c),
+        DataType.UInt8 => Elementwise.Binary<byte, bool, CompareOp<byte, TKind>>(a, b, c),
+        DataType.Int16 => Elementwise.Binary<short, bool, CompareOp<short, TKind>>(a, b, c),
+        DataType.UInt16 => Elementwise.Binary<ushort, bool, CompareOp<ushort, TKind>>(a, b, c),
+        DataType.Int32 => Elementwise.Binary<int, bool, CompareOp<int, TKind>>(a, b, c),
+        DataType.UInt32 => Elementwise.Binary<uint, bool, CompareOp<uint, TKind>>(a, b, c),
+        DataType.Int64 => Elementwise.Binary<long, bool, CompareOp<long, TKind>>(a, b, c),
+        DataType.UInt64 => Elementwise.Binary<ulong, bool, CompareOp<ulong, TKind>>(a, b, c),
         _ => throw KernelInputs.Unsupported(node, a),
     };
 }

@@ -33,11 +33,11 @@ public sealed class LayerNormalizationKernel : IOperatorKernel
         for (int i = axis; i < rank; i++) statShape[i] = 1;
         var mean = new float[outer];
         var invStd = new float[outer];
-        Array y = x.Data switch
+        Array y = x.Type switch
         {
-            float[] a => Normalize(a, outer, inner, s, b, epsilon, mean, invStd, context),
-            double[] a => Normalize(a, outer, inner, s, b, epsilon, mean, invStd, context),
-            Half[] a => Normalize(a, outer, inner, s, b, epsilon, mean, invStd, context),
+            DataType.Float when x.Data is float[] a => Normalize(a, outer, inner, s, b, epsilon, mean, invStd, context),
+            DataType.Double when x.Data is double[] a => Normalize(a, outer, inner, s, b, epsilon, mean, invStd, context),
+            DataType.Float16 when x.Data is Half[] a => Normalize(a, outer, inner, s, b, epsilon, mean, invStd, context),
             _ => throw KernelInputs.Unsupported(node, x),
         };
         return

@@ -19,19 +19,19 @@ public sealed class ModKernel : IOperatorKernel
         return [fmod ? Apply<Op.Div>(node, a, b, context) : Apply<Op.Mod>(node, a, b, context)];
     }
 
-    private static Tensor Apply<TFmod>(Node node, Tensor a, Tensor b, OperatorContext c) => a.Data switch
+    private static Tensor Apply<TFmod>(Node node, Tensor a, Tensor b, OperatorContext c) => a.Type switch
     {
-        float[] => Elementwise.Binary<float, float, ModOp<float, TFmod>>(a, b, c),
-        double[] => Elementwise.Binary<double, double, ModOp<double, TFmod>>(a, b, c),
-        Half[] => Elementwise.Binary<Half, Half, ModOp<Half, TFmod>>(a, b, c),
-        sbyte[] => Elementwise.Binary<sbyte, sbyte, ModOp<sbyte, TFmod>>(a, b, c),
-        byte[] => Elementwise.Binary<byte, byte, ModOp<byte, TFmod>>(a, b, c),
-        short[] => Elementwise.Binary<short, short, ModOp<short, TFmod>>(a, b, c),
-        ushort[] => Elementwise.Binary<ushort, ushort, ModOp<ushort, TFmod>>(a, b, c),
-        int[] => Elementwise.Binary<int, int, ModOp<int, TFmod>>(a, b, c),
-        uint[] => Elementwise.Binary<uint, uint, ModOp<uint, TFmod>>(a, b, c),
-        long[] => Elementwise.Binary<long, long, ModOp<long, TFmod>>(a, b, c),
-        ulong[] => Elementwise.Binary<ulong, ulong, ModOp<ulong, TFmod>>(a, b, c),
+        DataType.Float => Elementwise.Binary<float, float, ModOp<float, TFmod>>(a, b, c),
+        DataType.Double => Elementwise.Binary<double, double, ModOp<double, TFmod>>(a, b, c),
+        DataType.Float16 => Elementwise.Binary<Half, Half, ModOp<Half, TFmod>>(a, b, c),
+        DataType.Int8 => Elementwise.Binary<sbyte, sbyte, ModOp<sbyte, TFmod>>(a, b, c),
+        DataType.UInt8 => Elementwise.Binary<byte, byte, ModOp<byte, TFmod>>(a, b, c),
+        DataType.Int16 => Elementwise.Binary<short, short, ModOp<short, TFmod>>(a, b, c),
+        DataType.UInt16 => Elementwise.Binary<ushort, ushort, ModOp<ushort, TFmod>>(a, b, c),
+        DataType.Int32 => Elementwise.Binary<int, int, ModOp<int, TFmod>>(a, b, c),
+        DataType.UInt32 => Elementwise.Binary<uint, uint, ModOp<uint, TFmod>>(a, b, c),
+        DataType.Int64 => Elementwise.Binary<long, long, ModOp<long, TFmod>>(a, b, c),
+        DataType.UInt64 => Elementwise.Binary<ulong, ulong, ModOp<ulong, TFmod>>(a, b, c),
         _ => throw KernelInputs.Unsupported(node, a),
     };
 }

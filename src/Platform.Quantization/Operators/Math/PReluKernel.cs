@@ -13,19 +13,19 @@ public sealed class PReluKernel : IOperatorKernel
         var x = KernelInputs.Required(node, inputs, 0);
         var slope = KernelInputs.Required(node, inputs, 1);
         KernelInputs.SameType(node, x, slope);
-        var r = x.Data switch
+        var r = x.Type switch
         {
-            float[] => Elementwise.Binary<float, float, PReluOp<float>>(x, slope, context),
-            double[] => Elementwise.Binary<double, double, PReluOp<double>>(x, slope, context),
-            Half[] => Elementwise.Binary<Half, Half, PReluOp<Half>>(x, slope, context),
-            sbyte[] => Elementwise.Binary<sbyte, sbyte, PReluOp<sbyte>>(x, slope, context),
-            short[] => Elementwise.Binary<short, short, PReluOp<short>>(x, slope, context),
-            int[] => Elementwise.Binary<int, int, PReluOp<int>>(x, slope, context),
-            long[] => Elementwise.Binary<long, long, PReluOp<long>>(x, slope, context),
-            byte[] => x.Clone(),
-            ushort[] => x.Clone(),
-            uint[] => x.Clone(),
-            ulong[] => x.Clone(),
+            DataType.Float => Elementwise.Binary<float, float, PReluOp<float>>(x, slope, context),
+            DataType.Double => Elementwise.Binary<double, double, PReluOp<double>>(x, slope, context),
+            DataType.Float16 => Elementwise.Binary<Half, Half, PReluOp<Half>>(x, slope, context),
+            DataType.Int8 => Elementwise.Binary<sbyte, sbyte, PReluOp<sbyte>>(x, slope, context),
+            DataType.Int16 => Elementwise.Binary<short, short, PReluOp<short>>(x, slope, context),
+            DataType.Int32 => Elementwise.Binary<int, int, PReluOp<int>>(x, slope, context),
+            DataType.Int64 => Elementwise.Binary<long, long, PReluOp<long>>(x, slope, context),
+            DataType.UInt8 => x.Clone(),
+            DataType.UInt16 => x.Clone(),
+            DataType.UInt32 => x.Clone(),
+            DataType.UInt64 => x.Clone(),
             _ => throw KernelInputs.Unsupported(node, x),
         };
         if (!r.Shape.AsSpan().SequenceEqual(x.Shape))

@@ -61,19 +61,19 @@ public sealed class ReduceKernel : IOperatorKernel
             }
         return
         [
-            x.Data switch
+            x.Type switch
             {
-                float[] => Reduce<float, double>(x, reduced, keepdims, kind),
-                double[] => Reduce<double, double>(x, reduced, keepdims, kind),
-                Half[] => Reduce<Half, double>(x, reduced, keepdims, kind),
-                sbyte[] => Reduce<sbyte, long>(x, reduced, keepdims, kind),
-                short[] => Reduce<short, long>(x, reduced, keepdims, kind),
-                int[] => Reduce<int, long>(x, reduced, keepdims, kind),
-                long[] => Reduce<long, long>(x, reduced, keepdims, kind),
-                byte[] => Reduce<byte, ulong>(x, reduced, keepdims, kind),
-                ushort[] => Reduce<ushort, ulong>(x, reduced, keepdims, kind),
-                uint[] => Reduce<uint, ulong>(x, reduced, keepdims, kind),
-                ulong[] => Reduce<ulong, ulong>(x, reduced, keepdims, kind),
+                DataType.Float => Reduce<float, double>(x, reduced, keepdims, kind),
+                DataType.Double => Reduce<double, double>(x, reduced, keepdims, kind),
+                DataType.Float16 => Reduce<Half, double>(x, reduced, keepdims, kind),
+                DataType.Int8 => Reduce<sbyte, long>(x, reduced, keepdims, kind),
+                DataType.Int16 => Reduce<short, long>(x, reduced, keepdims, kind),
+                DataType.Int32 => Reduce<int, long>(x, reduced, keepdims, kind),
+                DataType.Int64 => Reduce<long, long>(x, reduced, keepdims, kind),
+                DataType.UInt8 => Reduce<byte, ulong>(x, reduced, keepdims, kind),
+                DataType.UInt16 => Reduce<ushort, ulong>(x, reduced, keepdims, kind),
+                DataType.UInt32 => Reduce<uint, ulong>(x, reduced, keepdims, kind),
+                DataType.UInt64 => Reduce<ulong, ulong>(x, reduced, keepdims, kind),
                 _ => throw KernelInputs.Unsupported(node, x),
             },
         ];

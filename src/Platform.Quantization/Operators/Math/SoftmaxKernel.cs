@@ -39,11 +39,11 @@ public sealed class SoftmaxKernel : IOperatorKernel
         }
         return
         [
-            x.Data switch
+            x.Type switch
             {
-                float[] a => new Tensor(x.Type, (int[])x.Shape.Clone(), Compute(a, outer, n, inner, log, context)),
-                double[] a => new Tensor(x.Type, (int[])x.Shape.Clone(), Compute(a, outer, n, inner, log, context)),
-                Half[] a => new Tensor(x.Type, (int[])x.Shape.Clone(), Compute(a, outer, n, inner, log, context)),
+                DataType.Float when x.Data is float[] a => new Tensor(x.Type, (int[])x.Shape.Clone(), Compute(a, outer, n, inner, log, context)),
+                DataType.Double when x.Data is double[] a => new Tensor(x.Type, (int[])x.Shape.Clone(), Compute(a, outer, n, inner, log, context)),
+                DataType.Float16 when x.Data is Half[] a => new Tensor(x.Type, (int[])x.Shape.Clone(), Compute(a, outer, n, inner, log, context)),
                 _ => throw KernelInputs.Unsupported(node, x),
             },
         ];

@@ -64,28 +64,28 @@ public sealed class UnaryKernel : IOperatorKernel
         ];
     }
 
-    internal static Tensor Signed<TKind>(Node node, Tensor x, OperatorContext c) => x.Data switch
+    internal static Tensor Signed<TKind>(Node node, Tensor x, OperatorContext c) => x.Type switch
     {
-        float[] => Elementwise.Unary<float, float, SignedUnaryOp<float, TKind>>(x, c),
-        double[] => Elementwise.Unary<double, double, SignedUnaryOp<double, TKind>>(x, c),
-        Half[] => Elementwise.Unary<Half, Half, SignedUnaryOp<Half, TKind>>(x, c),
-        sbyte[] => Elementwise.Unary<sbyte, sbyte, SignedUnaryOp<sbyte, TKind>>(x, c),
-        byte[] => Elementwise.Unary<byte, byte, SignedUnaryOp<byte, TKind>>(x, c),
-        short[] => Elementwise.Unary<short, short, SignedUnaryOp<short, TKind>>(x, c),
-        ushort[] => Elementwise.Unary<ushort, ushort, SignedUnaryOp<ushort, TKind>>(x, c),
-        int[] => Elementwise.Unary<int, int, SignedUnaryOp<int, TKind>>(x, c),
-        uint[] => Elementwise.Unary<uint, uint, SignedUnaryOp<uint, TKind>>(x, c),
-        long[] => Elementwise.Unary<long, long, SignedUnaryOp<long, TKind>>(x, c),
-        ulong[] => Elementwise.Unary<ulong, ulong, SignedUnaryOp<ulong, TKind>>(x, c),
+        DataType.Float => Elementwise.Unary<float, float, SignedUnaryOp<float, TKind>>(x, c),
+        DataType.Double => Elementwise.Unary<double, double, SignedUnaryOp<double, TKind>>(x, c),
+        DataType.Float16 => Elementwise.Unary<Half, Half, SignedUnaryOp<Half, TKind>>(x, c),
+        DataType.Int8 => Elementwise.Unary<sbyte, sbyte, SignedUnaryOp<sbyte, TKind>>(x, c),
+        DataType.UInt8 => Elementwise.Unary<byte, byte, SignedUnaryOp<byte, TKind>>(x, c),
+        DataType.Int16 => Elementwise.Unary<short, short, SignedUnaryOp<short, TKind>>(x, c),
+        DataType.UInt16 => Elementwise.Unary<ushort, ushort, SignedUnaryOp<ushort, TKind>>(x, c),
+        DataType.Int32 => Elementwise.Unary<int, int, SignedUnaryOp<int, TKind>>(x, c),
+        DataType.UInt32 => Elementwise.Unary<uint, uint, SignedUnaryOp<uint, TKind>>(x, c),
+        DataType.Int64 => Elementwise.Unary<long, long, SignedUnaryOp<long, TKind>>(x, c),
+        DataType.UInt64 => Elementwise.Unary<ulong, ulong, SignedUnaryOp<ulong, TKind>>(x, c),
         _ => throw KernelInputs.Unsupported(node, x),
     };
 
-    internal static Tensor Floating<TKind>(Node node, Tensor x, OperatorContext c) => x.Data switch
+    internal static Tensor Floating<TKind>(Node node, Tensor x, OperatorContext c) => x.Type switch
     {
-        float[] => Elementwise.Unary<float, float, FloatUnaryOp<float, TKind>>(x, c),
-        double[] => Elementwise.Unary<double, double, FloatUnaryOp<double, TKind>>(x, c),
-        Half[] => Elementwise.Unary<Half, Half, FloatUnaryOp<Half, TKind>>(x, c),
-        BFloat16[] => CastKernel.Convert(Floating<TKind>(node, CastKernel.Convert(x, DataType.Float), c), DataType.BFloat16),
+        DataType.Float => Elementwise.Unary<float, float, FloatUnaryOp<float, TKind>>(x, c),
+        DataType.Double => Elementwise.Unary<double, double, FloatUnaryOp<double, TKind>>(x, c),
+        DataType.Float16 => Elementwise.Unary<Half, Half, FloatUnaryOp<Half, TKind>>(x, c),
+        DataType.BFloat16 => CastKernel.Convert(Floating<TKind>(node, CastKernel.Convert(x, DataType.Float), c), DataType.BFloat16),
         _ => throw KernelInputs.Unsupported(node, x),
     };
 

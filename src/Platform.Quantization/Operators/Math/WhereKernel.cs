@@ -18,22 +18,22 @@ public sealed class WhereKernel : IOperatorKernel
         KernelInputs.SameType(node, x, y);
         return
         [
-            x.Data switch
+            x.Type switch
             {
-                float[] => Elementwise.Where<float>(c, x, y, context),
-                double[] => Elementwise.Where<double>(c, x, y, context),
-                Half[] => Elementwise.Where<Half>(c, x, y, context),
-                BFloat16[] => Elementwise.Where<BFloat16>(c, x, y, context),
-                sbyte[] => Elementwise.Where<sbyte>(c, x, y, context),
-                byte[] => Elementwise.Where<byte>(c, x, y, context),
-                short[] => Elementwise.Where<short>(c, x, y, context),
-                ushort[] => Elementwise.Where<ushort>(c, x, y, context),
-                int[] => Elementwise.Where<int>(c, x, y, context),
-                uint[] => Elementwise.Where<uint>(c, x, y, context),
-                long[] => Elementwise.Where<long>(c, x, y, context),
-                ulong[] => Elementwise.Where<ulong>(c, x, y, context),
-                bool[] => Elementwise.Where<bool>(c, x, y, context),
-                string[] => Elementwise.Where<string>(c, x, y, context),
+                DataType.Float => Elementwise.Where<float>(c, x, y, context),
+                DataType.Double => Elementwise.Where<double>(c, x, y, context),
+                DataType.Float16 => Elementwise.Where<Half>(c, x, y, context),
+                DataType.BFloat16 => Elementwise.Where<BFloat16>(c, x, y, context),
+                DataType.Int8 => Elementwise.Where<sbyte>(c, x, y, context),
+                DataType.UInt8 => Elementwise.Where<byte>(c, x, y, context),
+                DataType.Int16 => Elementwise.Where<short>(c, x, y, context),
+                DataType.UInt16 => Elementwise.Where<ushort>(c, x, y, context),
+                DataType.Int32 => Elementwise.Where<int>(c, x, y, context),
+                DataType.UInt32 => Elementwise.Where<uint>(c, x, y, context),
+                DataType.Int64 => Elementwise.Where<long>(c, x, y, context),
+                DataType.UInt64 => Elementwise.Where<ulong>(c, x, y, context),
+                DataType.Bool => Elementwise.Where<bool>(c, x, y, context),
+                DataType.String => Elementwise.Where<string>(c, x, y, context),
                 _ => throw KernelInputs.Unsupported(node, x),
             },
         ];
