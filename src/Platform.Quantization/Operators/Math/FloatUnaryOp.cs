@@ -7,14 +7,17 @@ namespace Platform.Quantization.Operators.MathOperators;
 /// <summary>
 /// Unary functions of the floating types (float, double, Half). Transcendental ones are computed
 /// in double and rounded once, so float results are correctly rounded or within an ulp of it;
-/// the vector paths (float and double only) are the exactly rounded operations plus Exp/Sigmoid.
+/// the vector paths (float and double only) are the exactly rounded operations, Exp and Sigmoid
+/// (.NET's vector Exp, within 1-2 ulp of the double result) and float Tanh (computed in double lanes).
 /// </summary>
 internal struct FloatUnaryOp<T, TKind> : IUnaryOp<T, T> where T : IFloatingPointIeee754<T>
 {
     public static bool Vectorizable =>
         (typeof(T) == typeof(float) || typeof(T) == typeof(double)) &&
         (typeof(TKind) == typeof(Op.Sqrt) || typeof(TKind) == typeof(Op.Floor) || typeof(TKind) == typeof(Op.Ceil) ||
-         typeof(TKind) == typeof(Op.Round) || typeof(TKind) == typeof(Op.Reciprocal));
+         typeof(TKind) == typeof(Op.Round) || typeof(TKind) == typeof(Op.Reciprocal) ||
+         typeof(TKind) == typeof(Op.Exp) || typeof(TKind) == typeof(Op.Sigmoid) ||
+         (typeof(TKind) == typeof(Op.Tanh) && typeof(T) == typeof(float)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke(T x)
@@ -66,9 +69,21 @@ internal struct FloatUnaryOp<T, TKind> : IUnaryOp<T, T> where T : IFloatingPoint
     {
         if (typeof(TKind) == typeof(Op.Sqrt)) return Vector512.Sqrt(x);
         if (typeof(TKind) == typeof(Op.Reciprocal)) return Vector512<T>.One / x;
+        if (typeof(TKind) == typeof(Op.Sigmoid))
+        {
+            // exp(-|x|) never overflows; 1/(1+e) on the positive side, e/(1+e) on the negative.
+            var e = Exp(-Vector512.Abs(x));
+            return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<T>.Zero), Vector512<T>.One, e) / (Vector512<T>.One + e);
+        }
+        if (typeof(TKind) == typeof(Op.Exp)) return Exp(x);
         if (typeof(T) == typeof(float))
         {
             var f = x.AsSingle();
+            if (typeof(TKind) == typeof(Op.Tanh))
+            {
+                var (lo, hi) = Vector512.Widen(f);
+                return Vector512.Narrow(TanhInDouble(lo), TanhInDouble(hi)).As<float, T>();
+            }
             return (typeof(TKind) == typeof(Op.Floor) ? Vector512.Floor(f) :
                     typeof(TKind) == typeof(Op.Ceil) ? Vector512.Ceiling(f) :
                     typeof(TKind) == typeof(Op.Round) ? Vector512.Round(f) :
@@ -82,13 +97,56 @@ internal struct FloatUnaryOp<T, TKind> : IUnaryOp<T, T> where T : IFloatingPoint
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Exp(Vector512<T> x) =>
+        typeof(T) == typeof(float) ? Vector512.Exp(x.AsSingle()).As<float, T>() : Vector512.Exp(x.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Exp(Vector256<T> x) =>
+        typeof(T) == typeof(float) ? Vector256.Exp(x.AsSingle()).As<float, T>() : Vector256.Exp(x.AsDouble()).As<double, T>();
+
+    /// <summary>
+    /// tanh = (1 - e)/(1 + e) with e = exp(-2|x|), in double so 1 - e keeps its digits near 0;
+    /// below |x| = 1e-4, tanh(x) = x to better than float precision (the cubic term is x³/3).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> TanhInDouble(Vector512<double> x)
+    {
+        var a = Vector512.Abs(x);
+        var e = Vector512.Exp(a * -2.0);
+        var t = (Vector512<double>.One - e) / (Vector512<double>.One + e);
+        t = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<double>.Zero), -t, t);
+        return Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(1e-4)), x, t);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> TanhInDouble(Vector256<double> x)
+    {
+        var a = Vector256.Abs(x);
+        var e = Vector256.Exp(a * -2.0);
+        var t = (Vector256<double>.One - e) / (Vector256<double>.One + e);
+        t = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), -t, t);
+        return Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(1e-4)), x, t);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Invoke(Vector256<T> x)
     {
         if (typeof(TKind) == typeof(Op.Sqrt)) return Vector256.Sqrt(x);
         if (typeof(TKind) == typeof(Op.Reciprocal)) return Vector256<T>.One / x;
+        if (typeof(TKind) == typeof(Op.Sigmoid))
+        {
+            var e = Exp(-Vector256.Abs(x));
+            return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero), Vector256<T>.One, e) / (Vector256<T>.One + e);
+        }
+        if (typeof(TKind) == typeof(Op.Exp)) return Exp(x);
         if (typeof(T) == typeof(float))
         {
             var f = x.AsSingle();
+            if (typeof(TKind) == typeof(Op.Tanh))
+            {
+                var (lo, hi) = Vector256.Widen(f);
+                return Vector256.Narrow(TanhInDouble(lo), TanhInDouble(hi)).As<float, T>();
+            }
             return (typeof(TKind) == typeof(Op.Floor) ? Vector256.Floor(f) :
                     typeof(TKind) == typeof(Op.Ceil) ? Vector256.Ceiling(f) :
                     typeof(TKind) == typeof(Op.Round) ? Vector256.Round(f) :

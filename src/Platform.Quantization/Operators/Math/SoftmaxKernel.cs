@@ -78,6 +78,11 @@ public sealed class SoftmaxKernel : IOperatorKernel
     internal static void Row<T>(ReadOnlySpan<T> x, Span<T> r, bool log) where T : IFloatingPointIeee754<T>
     {
         if (x.Length == 0) return;
+        if (typeof(T) == typeof(float) && !log && Vector512.IsHardwareAccelerated)
+        {
+            RowFloat(AsFloats(x), MemoryMarshal.CreateSpan(ref System.Runtime.CompilerServices.Unsafe.As<T, float>(ref MemoryMarshal.GetReference(r)), r.Length));
+            return;
+        }
         double max = Max(x);
         double sum = 0;
         if (log)
@@ -93,11 +98,42 @@ public sealed class SoftmaxKernel : IOperatorKernel
         for (int j = 0; j < x.Length; j++) r[j] = Num.FromDouble<T>(e[j] * inv);
     }
 
+    private static ReadOnlySpan<float> AsFloats<T>(ReadOnlySpan<T> x) =>
+        MemoryMarshal.CreateReadOnlySpan(ref System.Runtime.CompilerServices.Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)), x.Length);
+
+    /// <summary>
+    /// Float rows (attention scores): .NET's vector Exp (within ~1 ulp) and a float sum; the scalar
+    /// double path above is the reference it is tested against.
+    /// </summary>
+    internal static void RowFloat(ReadOnlySpan<float> x, Span<float> r)
+    {
+        float max = (float)Max(x);
+        int n = x.Length, j = 0;
+        var vmax = Vector512.Create(max);
+        var vsum = Vector512<float>.Zero;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float pr = ref MemoryMarshal.GetReference(r);
+        for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            var e = Vector512.Exp(Vector512.LoadUnsafe(ref px, (nuint)j) - vmax);
+            e.StoreUnsafe(ref pr, (nuint)j);
+            vsum += e;
+        }
+        double sum = Vector512.Sum(vsum);
+        for (; j < n; j++) sum += r[j] = (float)System.Math.Exp(x[j] - max);
+        float inv = (float)(1 / sum);
+        var vinv = Vector512.Create(inv);
+        j = 0;
+        for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
+            (Vector512.LoadUnsafe(ref pr, (nuint)j) * vinv).StoreUnsafe(ref pr, (nuint)j);
+        for (; j < n; j++) r[j] *= inv;
+    }
+
     private static double Max<T>(ReadOnlySpan<T> x) where T : IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated && x.Length >= 2 * Vector512<float>.Count)
         {
-            var f = MemoryMarshal.CreateReadOnlySpan(ref System.Runtime.CompilerServices.Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x)), x.Length);
+            var f = AsFloats(x);
             var m = Vector512.Create(float.NegativeInfinity);
             int j = 0;
             for (; j <= f.Length - Vector512<float>.Count; j += Vector512<float>.Count)

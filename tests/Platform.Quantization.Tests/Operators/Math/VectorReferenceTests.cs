@@ -70,6 +70,44 @@ public class VectorReferenceTests
     [Fact] public void Round() => Unary<FloatUnaryOp<float, Op.Round>>();
     [Fact] public void Reciprocal() => Unary<FloatUnaryOp<float, Op.Reciprocal>>();
 
+    /// <summary>Transcendental vector paths (.NET's vector Exp) against the double-computed scalar: within 4 ulp (exp, then a rounded sum and quotient).</summary>
+    private static void Approximate<TOp>(float scale) where TOp : IUnaryOp<float, float>
+    {
+        for (int n = 0; n <= 300; n++)
+        {
+            var a = Data(n, n).Select(v => v * scale).ToArray();
+            if (n > 10) { a[4] = 1e-6f; a[5] = -3e-5f; a[6] = 88; a[7] = -87; a[8] = float.NaN; a[9] = -100; }
+            var expected = new float[n];
+            var actual = new float[n];
+            Elementwise.UnaryScalar<float, float, TOp>(a, expected);
+            Elementwise.UnarySpan<float, float, TOp>(a, actual);
+            for (int i = 0; i < n; i++)
+            {
+                if (float.IsNaN(expected[i])) { Assert.True(float.IsNaN(actual[i]), $"n={n} i={i}"); continue; }
+                Assert.True(Math.Abs(actual[i] - expected[i]) <= 4.8e-7 * Math.Abs(expected[i]) + 1e-38,
+                    $"{typeof(TOp).Name} n={n} x={a[i]}: {actual[i]} vs {expected[i]}");
+            }
+        }
+    }
+
+    [Fact] public void Exp() => Approximate<FloatUnaryOp<float, Op.Exp>>(8);
+    [Fact] public void Sigmoid() => Approximate<FloatUnaryOp<float, Op.Sigmoid>>(3);
+    [Fact] public void Tanh() => Approximate<FloatUnaryOp<float, Op.Tanh>>(1);
+
+    [Fact]
+    public void Softmax_float_row_matches_double_reference()
+    {
+        for (int n = 1; n <= 300; n++)
+        {
+            var a = Data(n, n);
+            var actual = new float[n];
+            SoftmaxKernel.RowFloat(a, actual);
+            double max = a.Max(), sum = a.Sum(v => Math.Exp(v - max));
+            for (int i = 0; i < n; i++)
+                Assert.True(Math.Abs(actual[i] - Math.Exp(a[i] - max) / sum) <= 1e-6 * (Math.Exp(a[i] - max) / sum) + 1e-12, $"n={n} i={i}");
+        }
+    }
+
     [Fact]
     public void Clip()
     {
