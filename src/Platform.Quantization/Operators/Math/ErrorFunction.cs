@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace Platform.Quantization.Operators.MathOperators;
 
 /// <summary>
@@ -40,4 +43,62 @@ internal static class ErrorFunction
     }
 
     private const int ContinuedFractionTerms = 40;
+
+    /// <summary>
+    /// Series coefficients (-1)^n / (n! (2n+1)) for Horner's rule in x². 36 terms leave under 1e-14
+    /// at |x| = 2.5, enough for float results; the scalar form above iterates to double precision.
+    /// </summary>
+    private static readonly double[] SeriesCoefficients = BuildSeries(36);
+
+    private static double[] BuildSeries(int terms)
+    {
+        var c = new double[terms];
+        double factorial = 1;
+        for (int n = 0; n < terms; n++)
+        {
+            if (n > 0) factorial *= n;
+            c[n] = (n % 2 == 0 ? 1 : -1) / (factorial * (2 * n + 1));
+        }
+        return c;
+    }
+
+    /// <summary>Fewer continued-fraction terms than the scalar form: erfc relative error ~1e-11 at 2.5.</summary>
+    private const int VectorFractionTerms = 20;
+
+    /// <summary>erf on 8 double lanes, accurate to ~1e-14 absolute (for float outputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Erf(Vector512<double> x)
+    {
+        var c = SeriesCoefficients;
+        var x2 = x * x;
+        var p = Vector512.Create(c[^1]);
+        for (int k = c.Length - 2; k >= 0; k--) p = Vector512.FusedMultiplyAdd(p, x2, Vector512.Create(c[k]));
+        var small = p * x * TwoOverSqrtPi;
+        var ax = Vector512.Abs(x);
+        var large = Vector512.GreaterThanOrEqual(ax, Vector512.Create(2.5));
+        if (large == Vector512<double>.Zero) return small;
+        var t = ax;
+        for (int n = VectorFractionTerms; n > 0; n--) t = ax + Vector512.Create(n * 0.5) / t;
+        var r = Vector512<double>.One - Vector512.Exp(-ax * ax) * OneOverSqrtPi / t;
+        r = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<double>.Zero), -r, r);
+        return Vector512.ConditionalSelect(large, r, small);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Erf(Vector256<double> x)
+    {
+        var c = SeriesCoefficients;
+        var x2 = x * x;
+        var p = Vector256.Create(c[^1]);
+        for (int k = c.Length - 2; k >= 0; k--) p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(c[k]));
+        var small = p * x * TwoOverSqrtPi;
+        var ax = Vector256.Abs(x);
+        var large = Vector256.GreaterThanOrEqual(ax, Vector256.Create(2.5));
+        if (large == Vector256<double>.Zero) return small;
+        var t = ax;
+        for (int n = VectorFractionTerms; n > 0; n--) t = ax + Vector256.Create(n * 0.5) / t;
+        var r = Vector256<double>.One - Vector256.Exp(-ax * ax) * OneOverSqrtPi / t;
+        r = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), -r, r);
+        return Vector256.ConditionalSelect(large, r, small);
+    }
 }

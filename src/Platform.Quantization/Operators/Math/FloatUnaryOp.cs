@@ -8,7 +8,7 @@ namespace Platform.Quantization.Operators.MathOperators;
 /// Unary functions of the floating types (float, double, Half). Transcendental ones are computed
 /// in double and rounded once, so float results are correctly rounded or within an ulp of it;
 /// the vector paths (float and double only) are the exactly rounded operations, Exp and Sigmoid
-/// (.NET's vector Exp, within 1-2 ulp of the double result) and float Tanh (computed in double lanes).
+/// (.NET's vector Exp, within a few ulp of the double result) and float Tanh, Erf, Gelu (in double lanes).
 /// </summary>
 internal struct FloatUnaryOp<T, TKind> : IUnaryOp<T, T> where T : IFloatingPointIeee754<T>
 {
@@ -17,7 +17,8 @@ internal struct FloatUnaryOp<T, TKind> : IUnaryOp<T, T> where T : IFloatingPoint
         (typeof(TKind) == typeof(Op.Sqrt) || typeof(TKind) == typeof(Op.Floor) || typeof(TKind) == typeof(Op.Ceil) ||
          typeof(TKind) == typeof(Op.Round) || typeof(TKind) == typeof(Op.Reciprocal) ||
          typeof(TKind) == typeof(Op.Exp) || typeof(TKind) == typeof(Op.Sigmoid) ||
-         (typeof(TKind) == typeof(Op.Tanh) && typeof(T) == typeof(float)));
+         (typeof(T) == typeof(float) &&
+          (typeof(TKind) == typeof(Op.Tanh) || typeof(TKind) == typeof(Op.Erf) || typeof(TKind) == typeof(Op.Gelu))));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke(T x)
@@ -84,6 +85,18 @@ internal struct FloatUnaryOp<T, TKind> : IUnaryOp<T, T> where T : IFloatingPoint
                 var (lo, hi) = Vector512.Widen(f);
                 return Vector512.Narrow(TanhInDouble(lo), TanhInDouble(hi)).As<float, T>();
             }
+            if (typeof(TKind) == typeof(Op.Erf))
+            {
+                var (lo, hi) = Vector512.Widen(f);
+                return Vector512.Narrow(ErrorFunction.Erf(lo), ErrorFunction.Erf(hi)).As<float, T>();
+            }
+            if (typeof(TKind) == typeof(Op.Gelu))
+            {
+                var (lo, hi) = Vector512.Widen(f);
+                var glo = lo * 0.5 * (Vector512<double>.One + ErrorFunction.Erf(lo * 0.70710678118654752));
+                var ghi = hi * 0.5 * (Vector512<double>.One + ErrorFunction.Erf(hi * 0.70710678118654752));
+                return Vector512.Narrow(glo, ghi).As<float, T>();
+            }
             return (typeof(TKind) == typeof(Op.Floor) ? Vector512.Floor(f) :
                     typeof(TKind) == typeof(Op.Ceil) ? Vector512.Ceiling(f) :
                     typeof(TKind) == typeof(Op.Round) ? Vector512.Round(f) :
@@ -146,6 +159,18 @@ internal struct FloatUnaryOp<T, TKind> : IUnaryOp<T, T> where T : IFloatingPoint
             {
                 var (lo, hi) = Vector256.Widen(f);
                 return Vector256.Narrow(TanhInDouble(lo), TanhInDouble(hi)).As<float, T>();
+            }
+            if (typeof(TKind) == typeof(Op.Erf))
+            {
+                var (lo, hi) = Vector256.Widen(f);
+                return Vector256.Narrow(ErrorFunction.Erf(lo), ErrorFunction.Erf(hi)).As<float, T>();
+            }
+            if (typeof(TKind) == typeof(Op.Gelu))
+            {
+                var (lo, hi) = Vector256.Widen(f);
+                var glo = lo * 0.5 * (Vector256<double>.One + ErrorFunction.Erf(lo * 0.70710678118654752));
+                var ghi = hi * 0.5 * (Vector256<double>.One + ErrorFunction.Erf(hi * 0.70710678118654752));
+                return Vector256.Narrow(glo, ghi).As<float, T>();
             }
             return (typeof(TKind) == typeof(Op.Floor) ? Vector256.Floor(f) :
                     typeof(TKind) == typeof(Op.Ceil) ? Vector256.Ceiling(f) :

@@ -93,6 +93,8 @@ public class VectorReferenceTests
     [Fact] public void Exp() => Approximate<FloatUnaryOp<float, Op.Exp>>(8);
     [Fact] public void Sigmoid() => Approximate<FloatUnaryOp<float, Op.Sigmoid>>(3);
     [Fact] public void Tanh() => Approximate<FloatUnaryOp<float, Op.Tanh>>(1);
+    [Fact] public void Erf() => Approximate<FloatUnaryOp<float, Op.Erf>>(0.4f);
+    [Fact] public void Gelu() => Approximate<FloatUnaryOp<float, Op.Gelu>>(0.6f);
 
     [Fact]
     public void Softmax_float_row_matches_double_reference()
