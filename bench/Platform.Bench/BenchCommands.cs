@@ -10,13 +10,14 @@ public static class BenchCommands
     {
         if (args.Length == 0)
         {
-            Console.WriteLine("usage: sgemm [--threads N] | resnet18 [--threads N] [--runs R] [--profile]");
+            Console.WriteLine("usage: sgemm [--threads N] | resnet18 [--threads N] [--runs R] [--profile] [--no-fuse]");
             return 2;
         }
         int threads = IntOption(args, "--threads", 1);
         switch (args[0])
         {
             case "sgemm": SgemmBench(threads); return 0;
+            case "resnet18": ResNet18Bench.Run(threads, IntOption(args, "--runs", 30), args.Contains("--profile"), !args.Contains("--no-fuse")); return 0;
             default: Console.WriteLine($"unknown command '{args[0]}'"); return 2;
         }
     }

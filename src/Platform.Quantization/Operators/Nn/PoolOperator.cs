@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Platform.Quantization.Graph;
 using Platform.Quantization.Runtime;
 using Platform.Quantization.Tensors;
@@ -48,7 +49,8 @@ internal sealed class PoolOperator : IOperatorKernel
         int[] inShape = spatial.ToArray();
         var work = (int p) =>
         {
-            if (a.Rank == 2) Plane2D(xs, ys, idx, p, inShape, a, max, includePad, columnMajor);
+            if (a.Rank == 2 && idx is null) Separable2D(xs, ys, p, inShape, a, max, includePad);
+            else if (a.Rank == 2) Plane2D(xs, ys, idx, p, inShape, a, max, includePad, columnMajor);
             else PlaneND(xs, ys, idx, p, inShape, a, max, includePad, columnMajor, inSize, outSize);
         };
         if (context.Threads > 1 && (long)outSize * planes * TensorShape.ElementCount(a.Kernel) > 1 << 16)
@@ -68,6 +70,76 @@ internal sealed class PoolOperator : IOperatorKernel
             _ => f.Select(v => (Half)v).ToArray(),
         };
         return new Tensor(type, t.Shape, data);
+    }
+
+    [ThreadStatic] private static float[]? s_row;
+
+    /// <summary>
+    /// Separable 2-D pooling (no Indices): the window's valid rows are reduced into one row with vector
+    /// ops, then each output reduces its valid columns of that row. Max and sum are both separable.
+    /// </summary>
+    private static void Separable2D(float[] xs, float[] ys, int p, int[] input, SpatialAttributes a, bool max, bool includePad)
+    {
+        int h = input[0], w = input[1], oh = a.Output[0], ow = a.Output[1];
+        int kh = a.Kernel[0], kw = a.Kernel[1], sh = a.Strides[0], sw = a.Strides[1], dh = a.Dilations[0], dw = a.Dilations[1];
+        int pt = a.PadBegin[0], pl = a.PadBegin[1], pb = a.PadEnd[0], pr = a.PadEnd[1];
+        if (s_row is null || s_row.Length < w) s_row = new float[Math.Max(w, 64)];
+        var row = s_row.AsSpan(0, w);
+        var plane = xs.AsSpan(p * h * w, h * w);
+        var outp = ys.AsSpan(p * oh * ow, oh * ow);
+        for (int oy = 0; oy < oh; oy++)
+        {
+            int y0 = oy * sh - pt;
+            int validRows = 0, paddedRows = 0;
+            for (int ky = 0; ky < kh; ky++)
+            {
+                int iy = y0 + ky * dh;
+                if (iy < -pt || iy >= h + pb) continue;
+                paddedRows++;
+                if ((uint)iy >= (uint)h) continue;
+                var src = plane.Slice(iy * w, w);
+                if (validRows++ == 0) src.CopyTo(row);
+                else if (max) MaxInto(row, src);
+                else AddInto(row, src);
+            }
+            var dst = outp.Slice(oy * ow, ow);
+            for (int ox = 0; ox < ow; ox++)
+            {
+                int x0 = ox * sw - pl;
+                float acc = max ? float.NegativeInfinity : 0f;
+                int validCols = 0, paddedCols = 0;
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    int ix = x0 + kx * dw;
+                    if (ix < -pl || ix >= w + pr) continue;
+                    paddedCols++;
+                    if ((uint)ix >= (uint)w) continue;
+                    validCols++;
+                    float v = row[ix];
+                    acc = max ? (v > acc ? v : acc) : acc + v;
+                }
+                if (validRows == 0) { dst[ox] = max ? float.NegativeInfinity : 0f; continue; }
+                dst[ox] = max ? acc : acc / (includePad ? paddedRows * paddedCols : Math.Max(1, validRows * validCols));
+            }
+        }
+    }
+
+    private static void MaxInto(Span<float> acc, ReadOnlySpan<float> x)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= acc.Length; i += 16)
+                Vector512.Max(Vector512.Create<float>(acc.Slice(i, 16)), Vector512.Create<float>(x.Slice(i, 16))).StoreUnsafe(ref acc[i]);
+        for (; i < acc.Length; i++) acc[i] = x[i] > acc[i] ? x[i] : acc[i];
+    }
+
+    private static void AddInto(Span<float> acc, ReadOnlySpan<float> x)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= acc.Length; i += 16)
+                (Vector512.Create<float>(acc.Slice(i, 16)) + Vector512.Create<float>(x.Slice(i, 16))).StoreUnsafe(ref acc[i]);
+        for (; i < acc.Length; i++) acc[i] += x[i];
     }
 
     private static void Plane2D(float[] xs, float[] ys, long[]? idx, int p, int[] input, SpatialAttributes a, bool max, bool includePad, bool columnMajor)
