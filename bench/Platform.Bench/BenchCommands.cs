@@ -46,19 +46,23 @@ public static class BenchCommands
         }
     }
 
+    /// <summary>GFLOP/s from the median process CPU time per call (steadier than wall time on a shared machine; 1 thread).</summary>
     private static double Gflops(Action run, double flops)
     {
         run();
+        var process = Process.GetCurrentProcess();
         var sw = Stopwatch.StartNew();
         int reps = 0;
         while (sw.ElapsedMilliseconds < 50) { run(); reps++; }
-        int per = Math.Max(1, reps / 4);
+        int per = Math.Max(1, reps / 2);
         var times = new List<double>();
         for (int t = 0; t < 9; t++)
         {
-            sw.Restart();
+            process.Refresh();
+            var c0 = process.TotalProcessorTime;
             for (int r = 0; r < per; r++) run();
-            times.Add(sw.Elapsed.TotalSeconds / per);
+            process.Refresh();
+            times.Add((process.TotalProcessorTime - c0).TotalSeconds / per);
         }
         times.Sort();
         return flops / times[times.Count / 2] / 1e9;

@@ -23,14 +23,14 @@ internal static class ResNet18Bench
 
         // ONNX Runtime.
         float[] ortOut;
-        double[] ort;
+        double[] ort, ortCpu;
         using (var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL })
         using (var session = new InferenceSession(bytes, options))
         {
             string name = session.InputMetadata.Keys.First();
             var values = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(input, [1, 3, 224, 224])) };
             ortOut = [];
-            ort = Time(() => { using var r = session.Run(values); ortOut = r.First().AsTensor<float>().ToArray(); }, runs);
+            ort = Time(() => { using var r = session.Run(values); ortOut = r.First().AsTensor<float>().ToArray(); }, runs, out ortCpu);
         }
         Thread.Sleep(100); // ORT's spinning workers must settle before we time our own threads.
 
@@ -41,7 +41,7 @@ internal static class ResNet18Bench
         var plan = new Plan(model, new PlanOptions { Threads = threads, KernelOverrides = FallbackKernels.For(model.Graph) });
         var inputs = new Dictionary<string, Tensor> { [model.Graph.Inputs[0].Name] = Tensor.FromArray(input, 1, 3, 224, 224) };
         float[] ourOut = [];
-        var ours = Time(() => ourOut = plan.Run(inputs).Values.First().Floats, runs);
+        var ours = Time(() => ourOut = plan.Run(inputs).Values.First().Floats, runs, out var oursCpu);
 
         double maxDiff = 0, maxRef = 0;
         for (int i = 0; i < ortOut.Length; i++) { maxDiff = Math.Max(maxDiff, Math.Abs(ortOut[i] - ourOut[i])); maxRef = Math.Max(maxRef, Math.Abs(ortOut[i])); }
@@ -50,6 +50,7 @@ internal static class ResNet18Bench
         Console.WriteLine($"  ONNX Runtime: median {Median(ort):F2} ms  p90 {P90(ort):F2} ms");
         Console.WriteLine($"  ours        : median {Median(ours):F2} ms  p90 {P90(ours):F2} ms");
         Console.WriteLine($"  ratio ours/ORT (median): {Median(ours) / Median(ort):F2}×   (p90): {P90(ours) / P90(ort):F2}×");
+        Console.WriteLine($"  process CPU time per run: ORT median {Median(ortCpu):F2} ms, ours median {Median(oursCpu):F2} ms, ratio {Median(oursCpu) / Median(ortCpu):F2}×");
 
         if (profile)
         {
@@ -67,18 +68,29 @@ internal static class ResNet18Bench
         }
     }
 
-    private static double[] Time(Action run, int runs)
+    /// <summary>
+    /// Wall-clock times, sorted; <paramref name="cpu"/> gets the process CPU time per run, sorted. On a shared
+    /// machine the CPU time is the steadier figure (it excludes time spent descheduled).
+    /// </summary>
+    private static double[] Time(Action run, int runs, out double[] cpu)
     {
         for (int i = 0; i < 5; i++) run();
         var t = new double[runs];
+        cpu = new double[runs];
         var sw = new Stopwatch();
+        var process = Process.GetCurrentProcess();
         for (int i = 0; i < runs; i++)
         {
+            process.Refresh();
+            var c0 = process.TotalProcessorTime;
             sw.Restart();
             run();
             t[i] = sw.Elapsed.TotalMilliseconds;
+            process.Refresh();
+            cpu[i] = (process.TotalProcessorTime - c0).TotalMilliseconds;
         }
         Array.Sort(t);
+        Array.Sort(cpu);
         return t;
     }
 
