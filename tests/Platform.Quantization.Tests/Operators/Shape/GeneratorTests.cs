@@ -114,4 +114,14 @@ public class GeneratorTests
         Assert.Equal(DataType.Float, old[1].Type);
         Assert.Equal(new float[] { 1, 1, 1 }, old[1].Floats);
     }
+
+    [Fact]
+    public void Dropout_training_mode_draws_numpys_legacy_mt19937_stream()
+    {
+        // numpy: np.random.seed(0); np.random.uniform(0, 1, 5) = [0.5488, 0.7152, 0.6028, 0.5449, 0.4237]
+        var r = RunAll("Dropout", 13, Attrs(NodeAttribute.Of("seed", 0L)), 2, F([1, 1, 1, 1, 1], 5), Tensor.Scalar(0.5f), Tensor.Scalar(true));
+        Assert.Equal(new float[] { 2, 2, 2, 2, 0 }, r[0].Floats);
+        Assert.Equal(new[] { true, true, true, true, false }, r[1].As<bool>());
+        Assert.Equal(0.5488135039273248, new Platform.Quantization.Operators.Shape.MersenneTwister(0).NextDouble(), 15);
+    }
 }
