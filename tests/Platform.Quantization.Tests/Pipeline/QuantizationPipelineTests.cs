@@ -18,7 +18,7 @@ public class QuantizationPipelineTests
     [Fact]
     public void Progress_moves_forward_through_the_stages_and_ends_at_one()
     {
-        var npz = QplatCliTests.DigitsNpz(out _);
+        var npz = QplatCliTests.DigitsNpz(out _, image: true);
         var seen = new List<PipelineProgress>();
         var result = QuantizationPipeline.Run(Request("int8", npz), new SynchronousProgress(seen.Add));
         Assert.Equal(["load", "calibrate", "quantize", "evaluate", "done"], seen.Select(p => p.Stage).Distinct());
@@ -32,7 +32,7 @@ public class QuantizationPipelineTests
     [Fact]
     public void A_cancelled_run_stops_with_OperationCanceledException()
     {
-        var npz = QplatCliTests.DigitsNpz(out _);
+        var npz = QplatCliTests.DigitsNpz(out _, image: true);
         using var cts = new CancellationTokenSource();
         var progress = new SynchronousProgress(p => { if (p.Stage == "calibrate") cts.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => QuantizationPipeline.Run(Request("int8", npz), progress, cts.Token));
@@ -41,7 +41,7 @@ public class QuantizationPipelineTests
     [Fact]
     public void Weight_only_int4_needs_no_calibration_data_and_shrinks_the_model()
     {
-        var npz = QplatCliTests.DigitsNpz(out _);
+        var npz = QplatCliTests.DigitsNpz(out _, image: true);
         var r = QuantizationPipeline.Run(Request("int4", npz) with { CalibrationDataPath = null }).Report;
         Assert.Equal(0, r.CalibrationSamples);
         Assert.True(r.Variant.SizeBytes * 3 < r.Fp32.SizeBytes, $"{r.Variant.SizeBytes} vs {r.Fp32.SizeBytes}");
@@ -53,7 +53,7 @@ public class QuantizationPipelineTests
     [Fact]
     public void Fp32_spec_reproduces_the_model_exactly()
     {
-        var npz = QplatCliTests.DigitsNpz(out _);
+        var npz = QplatCliTests.DigitsNpz(out _, image: true);
         var r = QuantizationPipeline.Run(Request("fp32", npz)).Report;
         Assert.Equal(1.0, r.Variant.Top1Agreement);
         Assert.Equal(r.Fp32.Accuracy, r.Variant.Accuracy);
