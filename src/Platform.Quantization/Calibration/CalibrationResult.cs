@@ -54,8 +54,9 @@ public sealed class CalibrationResult
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = this[name];
+        var range = RangeMethods.Compute(o, options);
         return new ValueCalibration(name, o.Count, o.NonFinite, o.Min, o.Max, options.Method, options.Bits, options.Symmetric,
-            RangeMethods.Compute(o, options));
+            range, RangeMethods.ClippedFraction(o, range));
     }
 
     /// <summary>Every value's statistics and chosen range, in plan order.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Platform.Quantization.Calibration;
 
 /// <summary>
@@ -48,6 +50,8 @@ internal static class EntropySearch
         long total = count[n];
         double totalLogTotal = total > 0 ? total * Math.Log(total) : 0;
         var result = new double[n - levels + 1];
+        var qBuf = new double[levels];
+        var massBuf = new double[levels];
         for (int i = levels; i <= n; i++)
         {
             long kept = count[i];
@@ -60,26 +64,51 @@ internal static class EntropySearch
             // The last bin counts as non-empty in P when outliers were folded into it, whatever it held itself.
             int lastExtra = last == 0 && outliers > 0 ? 1 : 0;
 
-            double sumPLogQ = 0;
-            int start = 0;
+            // Gather each group's Q value and P mass, then take the logs in one vectorized pass. Group g spans
+            // bins [⌈g·i/L⌉, ⌈(g+1)·i/L⌉); the bounds advance by i/L with the remainder carried, no division.
+            int step = i / levels, rem = i % levels, carry = 0, start = 0;
             for (int g = 0; g < levels; g++)
             {
-                int end = (int)(((long)(g + 1) * i + levels - 1) / levels);
+                int end = start + step;
+                carry += rem;
+                if (carry > 0) { end++; carry -= levels; }
                 long c = count[end] - count[start];
                 int z = nonEmpty[end] - nonEmpty[start];
                 double mass = c;
                 if (g == levels - 1) { z += lastExtra; mass += outliers; }
-                if (mass > 0)
-                {
-                    double q = (double)c / z + delta;
-                    sumPLogQ = q > 0 ? sumPLogQ + mass * Math.Log(q) : double.NegativeInfinity;
-                }
+                // An empty group (no P mass) contributes nothing: log(1)·0.
+                qBuf[g] = mass > 0 ? (double)c / z + delta : 1;
+                massBuf[g] = mass;
                 start = end;
             }
+            double sumPLogQ = SumMassLog(massBuf, qBuf);
             double kl = (sumPLogP - totalLogTotal - sumPLogQ + total * Math.Log(kept + i * delta)) / total;
             result[i - levels] = double.IsNaN(kl) ? double.PositiveInfinity : kl;
         }
         return result;
+    }
+
+    /// <summary>Σ mass·log(q); q = 0 with mass &gt; 0 gives −∞ (Q vanishes where P does not).</summary>
+    private static double SumMassLog(double[] mass, double[] q)
+    {
+        int k = 0;
+        double sum = 0;
+        if (Vector512.IsHardwareAccelerated && q.Length >= Vector512<double>.Count)
+        {
+            var acc = Vector512<double>.Zero;
+            for (; k <= q.Length - Vector512<double>.Count; k += Vector512<double>.Count)
+                acc += Vector512.Create(mass.AsSpan(k)) * Vector512.Log(Vector512.Create(q.AsSpan(k)));
+            sum = Vector512.Sum(acc);
+        }
+        else if (Vector256.IsHardwareAccelerated && q.Length >= Vector256<double>.Count)
+        {
+            var acc = Vector256<double>.Zero;
+            for (; k <= q.Length - Vector256<double>.Count; k += Vector256<double>.Count)
+                acc += Vector256.Create(mass.AsSpan(k)) * Vector256.Log(Vector256.Create(q.AsSpan(k)));
+            sum = Vector256.Sum(acc);
+        }
+        for (; k < q.Length; k++) sum += mass[k] * Math.Log(q[k]);
+        return sum;
     }
 
     /// <summary>The TensorRT loop as written: builds P and Q for every candidate (O(n²)); the reference for tests.</summary>

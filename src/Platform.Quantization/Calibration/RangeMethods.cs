@@ -96,6 +96,38 @@ public static class RangeMethods
     }
 
     /// <summary>
+    /// Share of the observed values outside <paramref name="range"/> (they will be clipped), from the histogram,
+    /// assuming values spread evenly inside a bin (within the observed min and max).
+    /// </summary>
+    public static double ClippedFraction(TensorObserver observer, ClipRange range)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        if (observer.Count == 0) return 0;
+        var bins = observer.OccupiedCounts;
+        double w = observer.BinWidth, clipped = 0;
+        for (int k = 0; k < bins.Length; k++)
+        {
+            if (bins[k] == 0) continue;
+            // Values spread evenly over the part of the bin inside [min, max]; the share below range.Min and above range.Max.
+            double lo = Math.Max((observer.FirstBin + k) * w, observer.Min);
+            double hi = Math.Min((observer.FirstBin + k + 1) * w, observer.Max);
+            double below, above;
+            if (hi > lo)
+            {
+                below = Math.Clamp((range.Min - lo) / (hi - lo), 0, 1);
+                above = Math.Clamp((hi - range.Max) / (hi - lo), 0, 1);
+            }
+            else
+            {
+                below = lo < range.Min ? 1 : 0;
+                above = lo > range.Max ? 1 : 0;
+            }
+            clipped += bins[k] * Math.Min(1, below + above);
+        }
+        return clipped / observer.Count;
+    }
+
+    /// <summary>
     /// |x| on the observer's grid: bin k holds |x| in [k·w, (k+1)·w) (negative grid bin g folds onto −g−1).
     /// Data far from 0 would need a histogram from 0 longer than the window: the grid is then coarsened
     /// (exactly, by powers of two) until it fits in <see cref="TensorObserver.BinCount"/> bins.

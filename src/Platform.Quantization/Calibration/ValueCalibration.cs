@@ -1,6 +1,7 @@
 namespace Platform.Quantization.Calibration;
 
 /// <summary>What calibration found for one value: its observed statistics and the range chosen for it (for per-layer reports).</summary>
+/// <param name="ClippedFraction">Share of the observed values outside <paramref name="Range"/> (estimated from the histogram).</param>
 public sealed record ValueCalibration(
     string Name,
     long Count,
@@ -10,4 +11,5 @@ public sealed record ValueCalibration(
     CalibrationMethod Method,
     int Bits,
     bool Symmetric,
-    ClipRange Range);
+    ClipRange Range,
+    double ClippedFraction);

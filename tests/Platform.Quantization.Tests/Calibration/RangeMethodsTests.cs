@@ -29,6 +29,17 @@ public class RangeMethodsTests
     }
 
     [Fact]
+    public void Clipped_fraction_counts_bin_shares_outside_the_range()
+    {
+        // Unit bins holding 0.5, 1.5, 2.5, 3.5. [1, 3] clips bins 0 and 3 whole: 2 of 4. [1.5, 3] also clips half of bin 1.
+        var o = new TensorObserver(bins: 4);
+        o.Observe([0.5f, 1.5f, 2.5f, 3.5f]);
+        Assert.Equal(0.5, RangeMethods.ClippedFraction(o, new(1f, 3f)), 12);
+        Assert.Equal(2.5 / 4, RangeMethods.ClippedFraction(o, new(1.5f, 3f)), 12);
+        Assert.Equal(0, RangeMethods.ClippedFraction(o, RangeMethods.MinMax(o, symmetric: false)), 12);
+    }
+
+    [Fact]
     public void Symmetric_percentile_folds_negative_values_onto_their_magnitude()
     {
         // |x| = 3.5, 0.5, 1.5, 2.5 in unit bins: 75% of |x| lies below 3.0.

@@ -72,7 +72,7 @@ public class QplatCliTests
         var (code, _, stderr) = Qplat("eval", TestPaths.Model("fashion_cnn_bn.onnx"), "--data", npz);
         Assert.Equal(2, code);
         Assert.Contains("'x'", stderr);
-        Assert.Contains("[64]", stderr);
+        Assert.Contains("[359,64]", stderr);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class QplatCliTests
     [Fact]
     public void Quantize_writes_the_model_report_and_spec_and_the_model_runs()
     {
-        var npz = DigitsNpz(out _);
+        var npz = DigitsNpz(out _, image: true);
         var outDir = TestPaths.TempDirectory("q-out");
         var (code, stdout, stderr) = Qplat("quantize", TestPaths.Model("digits_cnn.onnx"), "--calib", npz, "--eval", npz, "--spec", "int8", "--out", outDir, "--json");
         Assert.True(code == 0, stderr);
@@ -101,8 +101,8 @@ public class QplatCliTests
         Assert.InRange(JsonDocument.Parse(evalOut).RootElement.GetProperty("accuracy").GetDouble(), 0.9, 1.0);
     }
 
-    /// <summary>The digits test split of the fixture script (rows with index % 5 == 4), pixels / 16, as an npz.</summary>
-    internal static string DigitsNpz(out int samples)
+    /// <summary>The digits test split of the fixture script (rows with index % 5 == 4), pixels / 16, as an npz ([N,64], or [N,1,8,8] for the CNN).</summary>
+    internal static string DigitsNpz(out int samples, bool image = false)
     {
         var rows = DigitsCsv.TestRows();
         samples = rows.Count;
@@ -116,7 +116,7 @@ public class QplatCliTests
         var path = Path.Combine(TestPaths.TempDirectory("digits"), "digits-test.npz");
         using (var w = NpzWriter.Create(path))
         {
-            w.WriteArray("x", Tensor.FromArray(x, rows.Count, 64));
+            w.WriteArray("x", image ? Tensor.FromArray(x, rows.Count, 1, 8, 8) : Tensor.FromArray(x, rows.Count, 64));
             w.WriteArray("y", Tensor.FromArray(y, rows.Count));
         }
         return path;

@@ -50,6 +50,28 @@ public class ProductQuantizerTests
     }
 
     [Fact]
+    public void Every_vector_width_finds_the_same_nearest_centroid()
+    {
+        if (!System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) return; // the other widths run under DOTNET_EnableAVX512F=0
+        const int dim = 5, k = 40, kPad = 48;
+        var cents = TestData.Gaussian(k * dim, 12);
+        var ct = new float[dim * kPad];
+        Array.Fill(ct, float.PositiveInfinity);
+        for (int c = 0; c < k; c++)
+            for (int j = 0; j < dim; j++) ct[j * kPad + c] = cents[c * dim + j];
+        var pts = TestData.Gaussian(500 * dim, 13);
+        // a point on a centroid, and ties: two copies of centroid 3 at 3 and 33
+        cents.AsSpan(3 * dim, dim).CopyTo(pts);
+        for (int j = 0; j < dim; j++) ct[j * kPad + 33] = cents[3 * dim + j];
+        for (int i = 0; i < 500; i++)
+        {
+            var x = pts.AsSpan(i * dim, dim);
+            Assert.Equal(KMeans.NearestVector(x, ct, kPad), KMeans.Nearest512(x, ct, kPad));
+        }
+        Assert.Equal((0f, 3), KMeans.Nearest512(pts.AsSpan(0, dim), ct, kPad));
+    }
+
+    [Fact]
     public void Fewer_points_than_k_gives_k_equal_to_the_count()
     {
         var pts = TestData.Gaussian(8 * 4, 1);

@@ -61,14 +61,10 @@ public sealed class SplitKernel : IOperatorKernel
         // Uneven: ceil-sized parts, the last one takes what is left (ONNX 18's rule, also what the reference does earlier).
         int part = dim % outputs == 0 ? dim / outputs : dim / outputs + 1;
         var sizes = new int[outputs];
-        int left = dim;
-        for (int i = 0; i < outputs; i++)
-        {
-            sizes[i] = Math.Min(part, left);
-            left -= sizes[i];
-        }
-        if (dim % outputs != 0 && sizes[^1] <= 0)
-            throw new ShapeMismatchException($"Split: axis {axis} of {TensorShape.Format(shape)} cannot be cut into {outputs} non-empty parts.");
+        Array.Fill(sizes, part);
+        sizes[^1] += dim - part * outputs;
+        if (sizes[^1] < 0)
+            throw new ShapeMismatchException($"Split: axis {axis} of {TensorShape.Format(shape)} cannot be cut into {outputs} parts of {part} with a smaller last one.");
         return sizes;
     }
 
