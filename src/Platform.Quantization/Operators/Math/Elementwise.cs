@@ -45,7 +45,8 @@ internal static class Elementwise
         var x = (T[])a.Data;
         var y = (T[])b.Data;
         var layout = new BroadcastLayout(a.Shape, b.Shape);
-        var r = new TResult[layout.Length];
+        // Every element is written below, so the array need not be zeroed first.
+        var r = GC.AllocateUninitializedArray<TResult>(layout.Length);
         if (layout.Length > 0)
         {
             int sx = layout.InnerStride(0), sy = layout.InnerStride(1);
@@ -132,7 +133,7 @@ internal static class Elementwise
     public static Tensor Unary<T, TResult, TOp>(Tensor x, OperatorContext context) where TOp : IUnaryOp<T, TResult>
     {
         var src = (T[])x.Data;
-        var r = new TResult[src.Length];
+        var r = GC.AllocateUninitializedArray<TResult>(src.Length);
         For(src.Length, context, (start, end) => UnarySpan<T, TResult, TOp>(src.AsSpan(start, end - start), r.AsSpan(start, end - start)));
         return new Tensor(Tensor.DataTypeOf<TResult>(), (int[])x.Shape.Clone(), r);
     }
