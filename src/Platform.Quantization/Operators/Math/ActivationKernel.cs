@@ -6,12 +6,16 @@ namespace Platform.Quantization.Operators.MathOperators;
 
 /// <summary>
 /// Activations with float attributes: LeakyRelu (alpha 0.01), Elu (alpha 1), Selu (alpha, gamma),
-/// HardSigmoid (alpha 0.2, beta 0.5). Evaluated in double and rounded once.
+/// HardSigmoid (alpha 0.2, beta 0.5), Celu (alpha 1), ThresholdedRelu (alpha 1), Shrink (bias 0,
+/// lambd 0.5). Evaluated in double and rounded once.
 /// </summary>
 [OnnxOperator("LeakyRelu")]
 [OnnxOperator("Elu")]
 [OnnxOperator("Selu")]
 [OnnxOperator("HardSigmoid")]
+[OnnxOperator("Celu")]
+[OnnxOperator("ThresholdedRelu")]
+[OnnxOperator("Shrink")]
 public sealed class ActivationKernel : IOperatorKernel
 {
     public Tensor[] Execute(Node node, Tensor?[] inputs, OperatorContext context)
@@ -42,6 +46,24 @@ public sealed class ActivationKernel : IOperatorKernel
                 double beta = node.GetFloat("beta", 0.5f);
                 // In float as the reference does: alpha*x+beta rounded to float before clamping.
                 return [Map(node, x, context, v => System.Math.Max(0, System.Math.Min(1, (float)(alpha * v) + (float)beta)))];
+            }
+            case "Celu":
+            {
+                double alpha = node.GetFloat("alpha", 1f);
+                return [Map(node, x, context, v => System.Math.Max(0, v) + System.Math.Min(0, alpha * (System.Math.Exp(v / alpha) - 1)))];
+            }
+            case "ThresholdedRelu":
+            {
+                double alpha = node.GetFloat("alpha", 1f);
+                return [Map(node, x, context, v => v > alpha ? v : 0)];
+            }
+            case "Shrink":
+            {
+                double bias = node.GetFloat("bias", 0f), lambd = node.GetFloat("lambd", 0.5f);
+                if (x.Type is DataType.Float or DataType.Double or DataType.Float16 or DataType.BFloat16)
+                    return [Map(node, x, context, v => v < -lambd ? v + bias : v > lambd ? v - bias : 0)];
+                var d = CastKernel.Convert(x, DataType.Double);
+                return [CastKernel.Convert(Map(node, d, context, v => v < -lambd ? v + bias : v > lambd ? v - bias : 0), x.Type)];
             }
             default: throw new NotSupportedException(node.OpType);
         }

@@ -40,6 +40,16 @@ internal struct FloatUnaryOp<T, TKind> : IUnaryOp<T, T> where T : IFloatingPoint
         if (typeof(TKind) == typeof(Op.Sin)) return System.Math.Sin(x);
         if (typeof(TKind) == typeof(Op.Cos)) return System.Math.Cos(x);
         if (typeof(TKind) == typeof(Op.Erf)) return ErrorFunction.Erf(x);
+        if (typeof(TKind) == typeof(Op.Tan)) return System.Math.Tan(x);
+        if (typeof(TKind) == typeof(Op.Asin)) return System.Math.Asin(x);
+        if (typeof(TKind) == typeof(Op.Acos)) return System.Math.Acos(x);
+        if (typeof(TKind) == typeof(Op.Atan)) return System.Math.Atan(x);
+        if (typeof(TKind) == typeof(Op.Sinh)) return System.Math.Sinh(x);
+        if (typeof(TKind) == typeof(Op.Cosh)) return System.Math.Cosh(x);
+        if (typeof(TKind) == typeof(Op.Asinh)) return System.Math.Asinh(x);
+        if (typeof(TKind) == typeof(Op.Acosh)) return System.Math.Acosh(x);
+        if (typeof(TKind) == typeof(Op.Atanh)) return System.Math.Atanh(x);
+        if (typeof(TKind) == typeof(Op.Softsign)) return x / (1 + System.Math.Abs(x));
         if (typeof(TKind) == typeof(Op.Sigmoid))
         {
             // Written so exp never overflows: the large-|x| side divides by (1 + a tiny number).

@@ -46,4 +46,14 @@ internal static class Op
     public struct HardSwish;
     public struct Gelu;
     public struct GeluTanh;
+    public struct Tan;
+    public struct Asin;
+    public struct Acos;
+    public struct Atan;
+    public struct Sinh;
+    public struct Cosh;
+    public struct Asinh;
+    public struct Acosh;
+    public struct Atanh;
+    public struct Softsign;
 }

@@ -25,6 +25,17 @@ namespace Platform.Quantization.Operators.MathOperators;
 [OnnxOperator("HardSwish")]
 [OnnxOperator("Gelu")]
 [OnnxOperator("IsNaN")]
+[OnnxOperator("IsInf")]
+[OnnxOperator("Tan")]
+[OnnxOperator("Asin")]
+[OnnxOperator("Acos")]
+[OnnxOperator("Atan")]
+[OnnxOperator("Sinh")]
+[OnnxOperator("Cosh")]
+[OnnxOperator("Asinh")]
+[OnnxOperator("Acosh")]
+[OnnxOperator("Atanh")]
+[OnnxOperator("Softsign")]
 public sealed class UnaryKernel : IOperatorKernel
 {
     public Tensor[] Execute(Node node, Tensor?[] inputs, OperatorContext context)
@@ -59,6 +70,17 @@ public sealed class UnaryKernel : IOperatorKernel
                     var s => throw new ArgumentException($"{node.Describe()}: approximate must be \"none\" or \"tanh\", not \"{s}\"."),
                 },
                 "IsNaN" => IsNaN(node, x),
+                "IsInf" => IsInf(node, x),
+                "Tan" => Floating<Op.Tan>(node, x, context),
+                "Asin" => Floating<Op.Asin>(node, x, context),
+                "Acos" => Floating<Op.Acos>(node, x, context),
+                "Atan" => Floating<Op.Atan>(node, x, context),
+                "Sinh" => Floating<Op.Sinh>(node, x, context),
+                "Cosh" => Floating<Op.Cosh>(node, x, context),
+                "Asinh" => Floating<Op.Asinh>(node, x, context),
+                "Acosh" => Floating<Op.Acosh>(node, x, context),
+                "Atanh" => Floating<Op.Atanh>(node, x, context),
+                "Softsign" => Floating<Op.Softsign>(node, x, context),
                 _ => throw new NotSupportedException(node.OpType),
             },
         ];
@@ -88,6 +110,19 @@ public sealed class UnaryKernel : IOperatorKernel
         DataType.BFloat16 => CastKernel.Convert(Floating<TKind>(node, CastKernel.Convert(x, DataType.Float), c), DataType.BFloat16),
         _ => throw KernelInputs.Unsupported(node, x),
     };
+
+    /// <summary>IsInf (opset 10): detect_negative and detect_positive (both default 1) pick which infinities count.</summary>
+    private static Tensor IsInf(Node node, Tensor x)
+    {
+        bool negative = node.GetInt("detect_negative", 1) != 0, positive = node.GetInt("detect_positive", 1) != 0;
+        var r = new bool[x.Length];
+        for (int i = 0; i < r.Length; i++)
+        {
+            double v = x.Type is DataType.Float or DataType.Double or DataType.Float16 or DataType.BFloat16 ? x.GetDouble(i) : throw KernelInputs.Unsupported(node, x);
+            r[i] = (positive && double.IsPositiveInfinity(v)) || (negative && double.IsNegativeInfinity(v));
+        }
+        return new Tensor(DataType.Bool, (int[])x.Shape.Clone(), r);
+    }
 
     private static Tensor IsNaN(Node node, Tensor x)
     {
