@@ -103,8 +103,8 @@ internal struct FloatUnaryOp<T, TKind> : IUnaryOp<T, T> where T : IFloatingPoint
             if (typeof(TKind) == typeof(Op.Gelu))
             {
                 var (lo, hi) = Vector512.Widen(f);
-                var glo = lo * 0.5 * (Vector512<double>.One + ErrorFunction.Erf(lo * 0.70710678118654752));
-                var ghi = hi * 0.5 * (Vector512<double>.One + ErrorFunction.Erf(hi * 0.70710678118654752));
+                var glo = lo * 0.5 * (Vector512<double>.One + ErrorFunction.Erf(lo * 0.70710678118654752, ErrorFunction.RelativeFractionTerms));
+                var ghi = hi * 0.5 * (Vector512<double>.One + ErrorFunction.Erf(hi * 0.70710678118654752, ErrorFunction.RelativeFractionTerms));
                 return Vector512.Narrow(glo, ghi).As<float, T>();
             }
             return (typeof(TKind) == typeof(Op.Floor) ? Vector512.Floor(f) :
@@ -178,8 +178,8 @@ internal struct FloatUnaryOp<T, TKind> : IUnaryOp<T, T> where T : IFloatingPoint
             if (typeof(TKind) == typeof(Op.Gelu))
             {
                 var (lo, hi) = Vector256.Widen(f);
-                var glo = lo * 0.5 * (Vector256<double>.One + ErrorFunction.Erf(lo * 0.70710678118654752));
-                var ghi = hi * 0.5 * (Vector256<double>.One + ErrorFunction.Erf(hi * 0.70710678118654752));
+                var glo = lo * 0.5 * (Vector256<double>.One + ErrorFunction.Erf(lo * 0.70710678118654752, ErrorFunction.RelativeFractionTerms));
+                var ghi = hi * 0.5 * (Vector256<double>.One + ErrorFunction.Erf(hi * 0.70710678118654752, ErrorFunction.RelativeFractionTerms));
                 return Vector256.Narrow(glo, ghi).As<float, T>();
             }
             return (typeof(TKind) == typeof(Op.Floor) ? Vector256.Floor(f) :
