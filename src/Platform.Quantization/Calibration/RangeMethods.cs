@@ -49,9 +49,10 @@ public static class RangeMethods
     }
 
     /// <summary>
-    /// TensorRT's KL-divergence threshold. Symmetric: over |x| with 2^(bits−1) levels. Asymmetric data of one
-    /// sign: over that side with 2^bits levels (the whole grid lies on it); of both signs: each side on its
-    /// own with 2^(bits−1) levels.
+    /// TensorRT's KL-divergence threshold, always with TensorRT's 2^(bits−1) levels (128 for 8 bits). Symmetric:
+    /// over |x|; asymmetric data of one sign: over that side; of both signs: each side on its own. One-sided
+    /// data could use all 2^bits levels of an unsigned grid, but on the Fashion-MNIST CNN that search clipped
+    /// harder (output SQNR 29.4 dB against 33.3 dB with 128 levels), so the reference's levels are kept.
     /// </summary>
     public static ClipRange Entropy(TensorObserver observer, int bits, bool symmetric)
     {
@@ -64,9 +65,9 @@ public static class RangeMethods
             return new(-t, t);
         }
         if (observer.Min >= 0)
-            return new(observer.Min, EntropyThreshold(SideHistogram(observer, positive: true), 1 << bits, observer.Max));
+            return new(observer.Min, EntropyThreshold(SideHistogram(observer, positive: true), 1 << (bits - 1), observer.Max));
         if (observer.Max <= 0)
-            return new(-EntropyThreshold(SideHistogram(observer, positive: false), 1 << bits, -observer.Min), observer.Max);
+            return new(-EntropyThreshold(SideHistogram(observer, positive: false), 1 << (bits - 1), -observer.Min), observer.Max);
         float hi = EntropyThreshold(SideHistogram(observer, positive: true), 1 << (bits - 1), observer.Max);
         float lo = EntropyThreshold(SideHistogram(observer, positive: false), 1 << (bits - 1), -observer.Min);
         return new(-lo, hi);
@@ -171,8 +172,21 @@ public static class RangeMethods
         return bins.Length;
     }
 
-    private static float EntropyThreshold((long[] Bins, double Width) h, int levels, float limit) =>
-        Clamp(EntropySearch.Threshold(h.Bins, levels) * h.Width, limit);
+    /// <summary>
+    /// The bin at zero is given its neighbour's count first (as NVIDIA's pytorch-quantization does): after a
+    /// ReLU it holds half the values, and smearing that spike over a level's bins would dominate every
+    /// candidate's divergence, so the search would always pick the narrowest range and clip hard.
+    /// </summary>
+    private static float EntropyThreshold((long[] Bins, double Width) h, int levels, float limit)
+    {
+        var bins = h.Bins;
+        if (bins.Length > 1)
+        {
+            bins = (long[])bins.Clone();
+            bins[0] = bins[1];
+        }
+        return Clamp(EntropySearch.Threshold(bins, levels) * h.Width, limit);
+    }
 
     private static float Clamp(double t, float limit) => (float)Math.Min(t, limit);
 

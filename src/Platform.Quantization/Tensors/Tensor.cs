@@ -104,36 +104,39 @@ public sealed class Tensor
         : MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(Data), Data.Length * ElementSize(Type));
 
     /// <summary>Element i converted to double (numeric types and bool).</summary>
-    public double GetDouble(int i) => Data switch
+    /// <remarks>Dispatches on <see cref="Type"/>, not on the array's runtime type: the CLR lets a byte[] pass as
+    /// sbyte[] (and ushort[]/short[], uint[]/int[], ulong[]/long[]), so a type pattern would misread unsigned data.</remarks>
+    public double GetDouble(int i) => Type switch
     {
-        float[] a => a[i],
-        double[] a => a[i],
-        Half[] a => (double)a[i],
-        BFloat16[] a => a[i].ToSingle(),
-        sbyte[] a => a[i],
-        byte[] a => a[i],
-        short[] a => a[i],
-        ushort[] a => a[i],
-        int[] a => a[i],
-        uint[] a => a[i],
-        long[] a => a[i],
-        ulong[] a => a[i],
-        bool[] a => a[i] ? 1 : 0,
+        DataType.Float => ((float[])Data)[i],
+        DataType.Double => ((double[])Data)[i],
+        DataType.Float16 => (double)((Half[])Data)[i],
+        DataType.BFloat16 => ((BFloat16[])Data)[i].ToSingle(),
+        DataType.Int8 => ((sbyte[])Data)[i],
+        DataType.UInt8 => ((byte[])Data)[i],
+        DataType.Int16 => ((short[])Data)[i],
+        DataType.UInt16 => ((ushort[])Data)[i],
+        DataType.Int32 => ((int[])Data)[i],
+        DataType.UInt32 => ((uint[])Data)[i],
+        DataType.Int64 => ((long[])Data)[i],
+        DataType.UInt64 => ((ulong[])Data)[i],
+        DataType.Bool => ((bool[])Data)[i] ? 1 : 0,
         _ => throw new NotSupportedException($"{Type} elements are not numeric."),
     };
 
     /// <summary>Element i as an int64 (integer types; floats truncate).</summary>
-    public long GetInt64(int i) => Data switch
+    public long GetInt64(int i) => Type switch
     {
-        long[] a => a[i],
-        int[] a => a[i],
+        DataType.Int64 => ((long[])Data)[i],
+        DataType.Int32 => ((int[])Data)[i],
+        DataType.UInt64 => (long)((ulong[])Data)[i],
         _ => (long)GetDouble(i),
     };
 
     /// <summary>All elements as int64 (for shape, axes and index inputs).</summary>
     public long[] ToInt64Array()
     {
-        if (Data is long[] l) return (long[])l.Clone();
+        if (Type == DataType.Int64) return (long[])Data.Clone();
         var r = new long[Length];
         for (int i = 0; i < r.Length; i++) r[i] = GetInt64(i);
         return r;
@@ -142,7 +145,7 @@ public sealed class Tensor
     /// <summary>All elements converted to float32.</summary>
     public float[] ToFloatArray()
     {
-        if (Data is float[] f) return (float[])f.Clone();
+        if (Type == DataType.Float) return (float[])Data.Clone();
         var r = new float[Length];
         for (int i = 0; i < r.Length; i++) r[i] = (float)GetDouble(i);
         return r;

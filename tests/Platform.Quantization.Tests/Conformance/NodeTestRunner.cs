@@ -28,6 +28,8 @@ public static class NodeTestRunner
         catch (NotSupportedException e) { return new(name, [], NodeTestOutcome.UnsupportedType, e.Message); }
 
         var ops = model.Graph.Nodes.Select(n => n.OpType).Distinct().ToArray();
+        if (model.Graph.Inputs.Concat(model.Graph.Outputs).FirstOrDefault(v => v.ElementType == DataType.Undefined) is { } nonTensor)
+            return new(name, ops, NodeTestOutcome.UnsupportedType, $"'{nonTensor.Name}' is a sequence or optional value; the runtime holds tensors only");
         Plan plan;
         try { plan = new Plan(model, new PlanOptions { Threads = 1 }); }
         catch (UnsupportedOperatorException e) { return new(name, ops, NodeTestOutcome.NotImplemented, e.Message); }

@@ -205,14 +205,15 @@ internal static class Interpolation
             double d = Math.Round((double)v[i], MidpointRounding.ToEven);
             switch (r)
             {
-                case sbyte[] a: a[i] = (sbyte)Math.Clamp(d, sbyte.MinValue, sbyte.MaxValue); break;
+                // unsigned first: the CLR lets byte[] pass as sbyte[] (and so on), so order decides
                 case byte[] a: a[i] = (byte)Math.Clamp(d, byte.MinValue, byte.MaxValue); break;
-                case short[] a: a[i] = (short)Math.Clamp(d, short.MinValue, short.MaxValue); break;
+                case sbyte[] a: a[i] = (sbyte)Math.Clamp(d, sbyte.MinValue, sbyte.MaxValue); break;
                 case ushort[] a: a[i] = (ushort)Math.Clamp(d, ushort.MinValue, ushort.MaxValue); break;
-                case int[] a: a[i] = (int)Math.Clamp(d, int.MinValue, int.MaxValue); break;
+                case short[] a: a[i] = (short)Math.Clamp(d, short.MinValue, short.MaxValue); break;
                 case uint[] a: a[i] = (uint)Math.Clamp(d, uint.MinValue, uint.MaxValue); break;
-                case long[] a: a[i] = (long)Math.Clamp(d, long.MinValue, long.MaxValue); break;
+                case int[] a: a[i] = (int)Math.Clamp(d, int.MinValue, int.MaxValue); break;
                 case ulong[] a: a[i] = (ulong)Math.Clamp(d, ulong.MinValue, ulong.MaxValue); break;
+                case long[] a: a[i] = (long)Math.Clamp(d, long.MinValue, long.MaxValue); break;
                 default: throw new NotSupportedException($"Resize: cannot produce {type}.");
             }
         }
