@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Platform.Quantization.Graph;
 using Platform.Quantization.Runtime;
 using Platform.Quantization.Tensors;
@@ -55,6 +56,7 @@ public sealed class GatherKernel : IOperatorKernel
         public int[] Indices;
         public int Dim, Outer, Inner;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Invoke<T>()
         {
             ReadOnlySpan<T> src = Elements.Span<T>(Src);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Platform.Quantization.Tensors;
 
 namespace Platform.Quantization.Operators.Shape;
@@ -114,23 +115,37 @@ internal static class Interpolation
         return data;
     }
 
-    /// <summary>Resizes one axis: every output index is a weighted sum of 2 (linear) or 4 (cubic) input slices.</summary>
+    /// <summary>Resizes one axis: every output index is a weighted sum of 2 (linear) or 4 (cubic) input slices, more when antialiasing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T[] Pass<T>(T[] src, int[] shape, int axis, int outLen, double scale, double[]? roi, ResizeSettings s)
         where T : unmanaged, IFloatingPoint<T>
     {
         int inLen = shape[axis];
-        int taps = s.Mode == "cubic" ? 4 : 2;
+        bool cubic = s.Mode == "cubic";
+        // Antialiasing widens the filter by 1/scale when shrinking (the reference's *_coeffs_antialias).
+        bool wide = s.Antialias && scale < 1;
+        int reach = cubic ? 2 : 1;
+        int start = wide ? (int)Math.Floor(-reach / scale) + 1 : 1 - reach;
+        int taps = 2 - 2 * start;
         var idx = new int[outLen * taps];
         var w = new T[outLen * taps];
         var outside = new bool[outLen];
-        Span<double> c = stackalloc double[4];
+        Span<double> c = taps <= 64 ? stackalloc double[taps] : new double[taps];
         for (int j = 0; j < outLen; j++)
         {
             double xo = Original(j, scale, inLen, outLen, s, roi, axis, shape.Length);
             if (OutOfRoi(xo, inLen, s)) { outside[j] = true; continue; }
             double f = Math.Floor(xo), t = xo - f;
-            int first = (int)f - (taps == 4 ? 1 : 0);
-            if (taps == 2) { c[0] = 1 - t; c[1] = t; }
+            int first = (int)f + start;
+            if (wide)
+            {
+                for (int k = 0; k < taps; k++)
+                {
+                    double d = Math.Abs(scale * (start + k - t));
+                    c[k] = cubic ? CubicKernel(d, s.CubicA) : Math.Max(0, 1 - d);
+                }
+            }
+            else if (!cubic) { c[0] = 1 - t; c[1] = t; }
             else CubicCoefficients(t, s.CubicA, c);
             double sum = 0;
             for (int k = 0; k < taps; k++)
@@ -142,7 +157,7 @@ internal static class Interpolation
             for (int k = 0; k < taps; k++)
             {
                 idx[j * taps + k] = Math.Clamp(first + k, 0, inLen - 1);
-                w[j * taps + k] = T.CreateChecked(s.ExcludeOutside ? c[k] / sum : c[k]);
+                w[j * taps + k] = T.CreateChecked(s.ExcludeOutside || wide ? c[k] / sum : c[k]);
             }
         }
 
@@ -169,6 +184,7 @@ internal static class Interpolation
         return dst;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddScaled<T>(Span<T> acc, ReadOnlySpan<T> x, T w) where T : unmanaged, IFloatingPoint<T>
     {
         int i = 0;
@@ -180,6 +196,11 @@ internal static class Interpolation
         }
         for (; i < acc.Length; i++) acc[i] += x[i] * w;
     }
+
+    private static double CubicKernel(double d, double a) =>
+        d <= 1 ? ((a + 2) * d - (a + 3)) * d * d + 1
+        : d < 2 ? ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+        : 0;
 
     /// <summary>Keys' cubic convolution weights for the neighbours at distances 1+t, t, 1-t, 2-t.</summary>
     internal static void CubicCoefficients(double t, double a, Span<double> c)

@@ -118,4 +118,16 @@ public class PadResizeTests
         var y = Run("Resize", 13, Attrs(NodeAttribute.Of("mode", "nearest")), x, null, Tensor.FromArray(new[] { 2f }, 1));
         Assert.Equal(new[] { long.MaxValue, long.MaxValue, 1, 1 }, y.Int64s);
     }
+
+    [Fact]
+    public void Resize_18_antialias_widens_the_linear_filter_when_shrinking()
+    {
+        // scale 0.5, half_pixel: sources 0.5 and 2.5; the triangle filter spans ±2 inputs with
+        // weights 1/8, 3/8, 3/8, 1/8 at -1, 0, 1, 2 (edge-clamped), giving 6.25 and 23.75 (plain linear: 5 and 25).
+        var x = F([0, 10, 20, 30], 4);
+        var scales = Tensor.FromArray(new[] { 0.5f }, 1);
+        var aa = Run("Resize", 18, Attrs(NodeAttribute.Of("mode", "linear"), NodeAttribute.Of("antialias", 1L)), x, null, scales);
+        Equal(aa, [2], [6.25f, 23.75f]);
+        Equal(Run("Resize", 18, Attrs(NodeAttribute.Of("mode", "linear")), x, null, scales), [2], [5, 25]);
+    }
 }
