@@ -130,4 +130,14 @@ public class PadResizeTests
         Equal(aa, [2], [6.25f, 23.75f]);
         Equal(Run("Resize", 18, Attrs(NodeAttribute.Of("mode", "linear")), x, null, scales), [2], [5, 25]);
     }
+
+    [Fact]
+    public void Absurd_output_sizes_are_shape_errors_not_out_of_memory()
+    {
+        var img = Tensor.Zeros(DataType.Float, 1, 3, 224, 224);
+        var e = Assert.Throws<ShapeMismatchException>(() => Run("Resize", 13, null, img, null, Tensor.FromArray(new[] { 1f, 1, 1e5f, 1e5f }, 4)));
+        Assert.Contains("Resize", e.Message);
+        Assert.Throws<ShapeMismatchException>(() => Pad13(img, "constant", 0, 0, 0, 0, 0, 0, 1_000_000_000_000, 0));
+        Assert.Throws<ShapeMismatchException>(() => Run("OneHot", 11, null, L(1), Tensor.Scalar(1e12f), F([0, 1], 2)));
+    }
 }
