@@ -10,13 +10,14 @@ public static class BenchCommands
     {
         if (args.Length == 0)
         {
-            Console.WriteLine("usage: sgemm [--threads N] | resnet18 [--threads N] [--runs R] [--profile]");
+            Console.WriteLine("usage: sgemm [--threads N] | resnet18 [--threads N] [--runs R] [--profile] [--no-fuse]");
             return 2;
         }
         int threads = IntOption(args, "--threads", 1);
         switch (args[0])
         {
             case "sgemm": SgemmBench(threads); return 0;
+            case "resnet18": ResNet18Bench.Run(threads, IntOption(args, "--runs", 30), args.Contains("--profile"), !args.Contains("--no-fuse")); return 0;
             default: Console.WriteLine($"unknown command '{args[0]}'"); return 2;
         }
     }
@@ -45,19 +46,23 @@ public static class BenchCommands
         }
     }
 
+    /// <summary>GFLOP/s from the median process CPU time per call (steadier than wall time on a shared machine; 1 thread).</summary>
     private static double Gflops(Action run, double flops)
     {
         run();
+        var process = Process.GetCurrentProcess();
         var sw = Stopwatch.StartNew();
         int reps = 0;
         while (sw.ElapsedMilliseconds < 50) { run(); reps++; }
-        int per = Math.Max(1, reps / 4);
+        int per = Math.Max(1, reps / 2);
         var times = new List<double>();
         for (int t = 0; t < 9; t++)
         {
-            sw.Restart();
+            process.Refresh();
+            var c0 = process.TotalProcessorTime;
             for (int r = 0; r < per; r++) run();
-            times.Add(sw.Elapsed.TotalSeconds / per);
+            process.Refresh();
+            times.Add((process.TotalProcessorTime - c0).TotalSeconds / per);
         }
         times.Sort();
         return flops / times[times.Count / 2] / 1e9;

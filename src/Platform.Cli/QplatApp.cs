@@ -1,3 +1,4 @@
+using Platform.Quantization.Evaluation;
 using Platform.Quantization.Graph;
 using Platform.Quantization.Runtime;
 using Platform.Quantization.Tensors;
@@ -56,5 +57,5 @@ public static class QplatApp
 
     internal static bool IsBadInput(Exception e) => e is CliException or InvalidModelException or UnsupportedOperatorException
         or FileNotFoundException or DirectoryNotFoundException or ShapeMismatchException or ModelExecutionException
-        || e.GetType().Name is "InvalidDataSetException" or "QuantSpecException";
+        or InvalidDataSetException or FormatException;
 }

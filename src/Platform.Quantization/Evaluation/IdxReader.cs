@@ -65,9 +65,12 @@ public sealed class IdxReader : IDisposable
         }
     }
 
-    /// <summary>Reads the header from <paramref name="stream"/> (plain or gzipped; the reader owns the stream).</summary>
+    /// <summary>Reads the header from a seekable <paramref name="stream"/> (plain or gzipped; the reader owns the stream).</summary>
     public static IdxReader Open(Stream stream, string name)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+            throw new ArgumentException($"IDX file '{name}' must be read from a seekable stream (a file).", nameof(stream));
         var buffered = new BufferedStream(stream, 1 << 16);
         Span<byte> magic = stackalloc byte[4];
         int got = buffered.ReadAtLeast(magic[..2], 2, throwOnEndOfStream: false);

@@ -89,7 +89,7 @@ public static class NpyFormat
     /// <param name="arrayName">How errors name the array, e.g. "'x' in data.npz".</param>
     public static NpyHeader ReadHeader(Stream stream, string arrayName)
     {
-        Span<byte> pre = stackalloc byte[10];
+        Span<byte> pre = stackalloc byte[12];
         ReadExactly(stream, pre[..8], arrayName, "the .npy preamble");
         if (!pre[..6].SequenceEqual(Magic))
             throw new InvalidDataSetException($"Array {arrayName} is not a .npy array: it does not start with the \\x93NUMPY magic.");

@@ -9,6 +9,7 @@ namespace Platform.Quantization.Evaluation;
 /// batchSize·rowBytes are read at a time. The first dim of every array is the sample dim.
 /// Conventions: inputs are named after the model's inputs (or <see cref="InputName"/> for a single-input model),
 /// labels are <see cref="LabelName"/> (int64 or int32).
+/// Not thread-safe: the entries share one file stream; use one data set per thread.
 /// </summary>
 public sealed class NpzDataSet : IDisposable
 {
@@ -58,9 +59,15 @@ public sealed class NpzDataSet : IDisposable
         return Open(stream, Path.GetFileName(path), leaveOpen: false);
     }
 
-    /// <summary>Opens a seekable stream holding a .npz; <paramref name="name"/> is how errors name it.</summary>
+    /// <summary>
+    /// Opens a seekable stream holding a .npz; <paramref name="name"/> is how errors name it. A non-seekable stream is
+    /// refused: the zip reader would silently copy all of it into memory to find the central directory.
+    /// </summary>
     public static NpzDataSet Open(Stream stream, string name, bool leaveOpen = false)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+            throw new ArgumentException($"Data set '{name}' must be read from a seekable stream (a file); copy it to a temporary file first.", nameof(stream));
         ZipArchive zip;
         try
         {
@@ -99,6 +106,27 @@ public sealed class NpzDataSet : IDisposable
             zip.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Which array feeds each model input: the array named after the input, or <see cref="InputName"/> ("x") for a
+    /// single-input model without such an array. Throws naming the inputs left unfed and the arrays present.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> MapInputs(IReadOnlyList<string> modelInputs)
+    {
+        ArgumentNullException.ThrowIfNull(modelInputs);
+        var map = new Dictionary<string, string>();
+        foreach (var input in modelInputs)
+        {
+            if (Contains(input)) map[input] = input;
+            else if (modelInputs.Count == 1 && Contains(InputName)) map[input] = InputName;
+        }
+        var missing = modelInputs.Where(i => !map.ContainsKey(i)).ToArray();
+        if (missing.Length > 0)
+            throw new InvalidDataSetException(
+                $"Data set '{Name}' has no array for model input{(missing.Length > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))}; " +
+                $"it has {string.Join(", ", _arrays.Keys.Select(k => $"'{k}'"))}. Name arrays after the model inputs, or '{InputName}' for a single-input model.");
+        return map;
     }
 
     /// <summary>

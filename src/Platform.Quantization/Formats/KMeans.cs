@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Platform.Quantization.Formats;
 
@@ -59,10 +61,14 @@ public static class KMeans
 
     private static float[] SeedPlusPlus(float[] data, int n, int dim, int k, int seed)
     {
+        // structure-of-arrays copy: distances to one centre vectorize across points
+        var soa = new float[(long)dim * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < dim; j++) soa[(long)j * n + i] = data[(long)i * dim + j];
         var rng = new Random(seed);
         var chosen = new List<int>(k) { rng.Next(n) };
         var minD = new float[n];
-        UpdateMin(data, n, dim, chosen[0], minD, first: true);
+        UpdateMin(data, soa, n, dim, chosen[0], minD, first: true);
         while (chosen.Count < k)
         {
             double total = 0;
@@ -80,22 +86,36 @@ public static class KMeans
             }
             if (pick < 0) pick = lastPositive;
             chosen.Add(pick);
-            UpdateMin(data, n, dim, pick, minD, first: false);
+            UpdateMin(data, soa, n, dim, pick, minD, first: false);
         }
         var c = new float[chosen.Count * dim];
         for (int i = 0; i < chosen.Count; i++) data.AsSpan(chosen[i] * dim, dim).CopyTo(c.AsSpan(i * dim, dim));
         return c;
     }
 
-    private static void UpdateMin(float[] data, int n, int dim, int center, float[] minD, bool first)
+    private static void UpdateMin(float[] data, float[] soa, int n, int dim, int center, float[] minD, bool first)
     {
         var cen = data.AsSpan(center * dim, dim).ToArray();
         ParallelChunks(n, (lo, hi) =>
         {
-            var cs = cen.AsSpan();
-            for (int i = lo; i < hi; i++)
+            ref float s0 = ref MemoryMarshal.GetArrayDataReference(soa);
+            ref float m0 = ref MemoryMarshal.GetArrayDataReference(minD);
+            int i = lo;
+            int w = Vector<float>.Count;
+            for (; i <= hi - w; i += w)
             {
-                float d = Distance(data.AsSpan(i * dim, dim), cs);
+                var acc = Vector<float>.Zero;
+                for (int j = 0; j < dim; j++)
+                {
+                    var t = Vector.LoadUnsafe(ref s0, (nuint)((long)j * n + i)) - new Vector<float>(cen[j]);
+                    acc += t * t;
+                }
+                var old = Vector.LoadUnsafe(ref m0, (nuint)i);
+                (first ? acc : Vector.Min(acc, old)).StoreUnsafe(ref m0, (nuint)i);
+            }
+            for (; i < hi; i++)
+            {
+                float d = Distance(data.AsSpan(i * dim, dim), cen);
                 if (first || d < minD[i]) minD[i] = d;
             }
             return false;
@@ -105,55 +125,95 @@ public static class KMeans
     /// <returns>Whether any assignment changed (always true on the first call).</returns>
     private static bool Assign(float[] data, int n, int dim, float[] centroids, int k, int[] assign, float[] dist, bool first)
     {
-        int w = Vector<float>.Count;
+        bool wide = Vector512.IsHardwareAccelerated;
+        int w = wide ? Vector512<float>.Count : Vector<float>.Count;
         int kPad = (k + w - 1) / w * w;
         var ct = new float[dim * kPad];
         Array.Fill(ct, float.PositiveInfinity);
         for (int c = 0; c < k; c++)
             for (int j = 0; j < dim; j++) ct[j * kPad + c] = centroids[c * dim + j];
-        var laneIdx = new int[w];
-        for (int l = 0; l < w; l++) laneIdx[l] = l;
 
-        bool changed = ParallelChunks(n, (lo, hi) =>
+        return ParallelChunks(n, (lo, hi) =>
         {
             bool any = false;
-            var lanes = new Vector<int>(laneIdx);
-            var step = new Vector<int>(w);
-            Span<float> bestV = stackalloc float[w];
-            Span<int> bestI = stackalloc int[w];
             for (int i = lo; i < hi; i++)
             {
                 var x = data.AsSpan(i * dim, dim);
-                var best = new Vector<float>(float.PositiveInfinity);
-                var bestIdx = Vector<int>.Zero;
-                var idx = lanes;
-                for (int b = 0; b < kPad; b += w)
-                {
-                    var acc = Vector<float>.Zero;
-                    for (int j = 0; j < dim; j++)
-                    {
-                        var t = new Vector<float>(x[j]) - new Vector<float>(ct.AsSpan(j * kPad + b, w));
-                        acc += t * t;
-                    }
-                    var lt = Vector.LessThan(acc, best);
-                    best = Vector.ConditionalSelect(lt, acc, best);
-                    bestIdx = Vector.ConditionalSelect(lt, idx, bestIdx);
-                    idx += step;
-                }
-                best.CopyTo(bestV);
-                bestIdx.CopyTo(bestI);
-                float bv = float.PositiveInfinity;
-                int bi = int.MaxValue;
-                for (int l = 0; l < w; l++)
-                    if (bestV[l] < bv || (bestV[l] == bv && bestI[l] < bi)) { bv = bestV[l]; bi = bestI[l]; }
-                if (bi == int.MaxValue) bi = 0; // only when every distance overflowed to +∞
+                var (bv, bi) = wide ? Nearest512(x, ct, kPad) : NearestVector(x, ct, kPad);
                 if (first || assign[i] != bi) any = true;
                 assign[i] = bi;
                 dist[i] = bv;
             }
             return any;
         });
-        return changed;
+    }
+
+    // Per lane, the first strictly smaller distance wins; the lane reduction then takes the smallest
+    // index among equal minima, so the result is the lowest-index nearest centroid whatever the width.
+    internal static (float, int) Nearest512(ReadOnlySpan<float> x, float[] ct, int kPad)
+    {
+        int w = Vector512<float>.Count;
+        ref float c0 = ref MemoryMarshal.GetArrayDataReference(ct);
+        var best = Vector512.Create(float.PositiveInfinity);
+        var bestIdx = Vector512<int>.Zero;
+        var idx = Vector512<int>.Indices;
+        var step = Vector512.Create(w);
+        for (int b = 0; b < kPad; b += w)
+        {
+            var acc = Vector512<float>.Zero;
+            for (int j = 0; j < x.Length; j++)
+            {
+                var t = Vector512.Create(x[j]) - Vector512.LoadUnsafe(ref c0, (nuint)(j * kPad + b));
+                acc += t * t;
+            }
+            var lt = Vector512.LessThan(acc, best);
+            best = Vector512.ConditionalSelect(lt, acc, best);
+            bestIdx = Vector512.ConditionalSelect(lt.AsInt32(), idx, bestIdx);
+            idx += step;
+        }
+        Span<float> bvs = stackalloc float[Vector512<float>.Count];
+        Span<int> bis = stackalloc int[Vector512<int>.Count];
+        best.CopyTo(bvs);
+        bestIdx.CopyTo(bis);
+        return Reduce(bvs, bis);
+    }
+
+    internal static (float, int) NearestVector(ReadOnlySpan<float> x, float[] ct, int kPad)
+    {
+        int w = Vector<float>.Count;
+        ref float c0 = ref MemoryMarshal.GetArrayDataReference(ct);
+        var best = new Vector<float>(float.PositiveInfinity);
+        var bestIdx = Vector<int>.Zero;
+        var idx = Vector<int>.Indices;
+        var step = new Vector<int>(w);
+        for (int b = 0; b < kPad; b += w)
+        {
+            var acc = Vector<float>.Zero;
+            for (int j = 0; j < x.Length; j++)
+            {
+                var t = new Vector<float>(x[j]) - Vector.LoadUnsafe(ref c0, (nuint)(j * kPad + b));
+                acc += t * t;
+            }
+            var lt = Vector.LessThan(acc, best);
+            best = Vector.ConditionalSelect(lt, acc, best);
+            bestIdx = Vector.ConditionalSelect(lt, idx, bestIdx);
+            idx += step;
+        }
+        Span<float> bvs = stackalloc float[Vector<float>.Count];
+        Span<int> bis = stackalloc int[Vector<int>.Count];
+        best.CopyTo(bvs);
+        bestIdx.CopyTo(bis);
+        return Reduce(bvs, bis);
+    }
+
+    private static (float, int) Reduce(ReadOnlySpan<float> bvs, ReadOnlySpan<int> bis)
+    {
+        float bv = float.PositiveInfinity;
+        int bi = int.MaxValue;
+        for (int l = 0; l < bvs.Length; l++)
+            if (bvs[l] < bv || (bvs[l] == bv && bis[l] < bi)) { bv = bvs[l]; bi = bis[l]; }
+        // only when every distance overflowed to +inf
+        return bi == int.MaxValue ? (bv, 0) : (bv, bi);
     }
 
     private static void Update(float[] data, int n, int dim, float[] centroids, int k, int[] assign, float[] dist)

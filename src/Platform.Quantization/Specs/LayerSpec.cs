@@ -1,3 +1,5 @@
+using Platform.Quantization.Calibration;
+
 namespace Platform.Quantization.Specs;
 
 /// <summary>

@@ -251,4 +251,43 @@ public sealed class NpzDataSetTests : IDisposable
         Assert.Equal([0f, 10f, 20f], firsts);
         Assert.True(allocated < 1_000_000, $"reading 30 samples allocated {allocated} bytes; the array holds 4 MB");
     }
+
+    [Fact]
+    public void Maps_model_inputs_to_arrays()
+    {
+        string path = PathOf("in.npz");
+        using (var w = NpzWriter.Create(path))
+        {
+            w.WriteArray("x", Tensor.Zeros(DataType.Float, 2, 2));
+            w.WriteArray("input_ids", Tensor.Zeros(DataType.Int64, 2, 4));
+            w.WriteArray("y", Tensor.Zeros(DataType.Int64, 2));
+        }
+        using var ds = NpzDataSet.Open(path);
+        Assert.Equal("x", ds.MapInputs(["Input3"])["Input3"]);
+        Assert.Equal("input_ids", ds.MapInputs(["input_ids"])["input_ids"]);
+        var e = Assert.Throws<InvalidDataSetException>(() => ds.MapInputs(["input_ids", "attention_mask"]));
+        Assert.Contains("'attention_mask'", e.Message);
+        Assert.DoesNotContain("'input_ids';", e.Message);
+    }
+
+    private sealed class ForwardOnly(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void Non_seekable_streams_are_refused_rather_than_buffered()
+    {
+        var e = Assert.Throws<ArgumentException>(() => NpzDataSet.Open(new ForwardOnly(new MemoryStream(Convert.FromBase64String(NumpyStored))), "upload.npz"));
+        Assert.Contains("upload.npz", e.Message);
+    }
 }

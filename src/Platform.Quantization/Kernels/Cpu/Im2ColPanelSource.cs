@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Platform.Quantization.Kernels.Cpu;
 
 /// <summary>
@@ -7,6 +10,38 @@ namespace Platform.Quantization.Kernels.Cpu;
 internal sealed unsafe class Im2ColPanelSource(float* image, in Conv2DGeometry g) : PanelSource
 {
     private readonly Conv2DGeometry _g = g;
+
+    /// <summary>Copies len floats; runs of 16+ use whole vectors, the last one overlapping the previous.</summary>
+    private static void CopyRun(float* src, float* dst, int len)
+    {
+        if (Vector512.IsHardwareAccelerated && len >= 16)
+        {
+            int t = 0;
+            for (; t + 16 <= len; t += 16) Vector512.Store(Vector512.Load(src + t), dst + t);
+            if (t < len) Vector512.Store(Vector512.Load(src + len - 16), dst + len - 16);
+            return;
+        }
+        for (int t = 0; t < len; t++) dst[t] = src[t];
+    }
+
+    /// <summary>dst[t] = src[2t] for t &lt; len; reads up to src[2·len − 1], which the caller keeps inside the row.</summary>
+    private static void CopyEvenRun(float* src, float* dst, int len)
+    {
+        if (Avx512F.IsSupported && len >= 16)
+        {
+            var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            int t = 0;
+            for (; t + 16 <= len; t += 16)
+                Vector512.Store(Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * t), even, Vector512.Load(src + 2 * t + 16)), dst + t);
+            if (t < len)
+            {
+                int u = len - 16;
+                Vector512.Store(Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * u), even, Vector512.Load(src + 2 * u + 16)), dst + u);
+            }
+            return;
+        }
+        for (int t = 0; t < len; t++) dst[t] = src[2 * t];
+    }
 
     public override void Pack(float* dst, int width, int r0, int count, int k0, int kc)
     {
@@ -36,19 +71,19 @@ internal sealed unsafe class Im2ColPanelSource(float* image, in Conv2DGeometry g
                 else
                 {
                     float* src = plane + (long)iy * g.InW;
-                    int ix = ox * g.StrideW + xOff;
-                    if (g.StrideW == 1)
+                    int ix = ox * g.StrideW + xOff, sx = g.StrideW;
+                    int lo = ix >= 0 ? 0 : Math.Min(run, (-ix + sx - 1) / sx);      // positions left of the image
+                    int hi = g.InW - ix <= 0 ? 0 : Math.Min(run, (g.InW - ix + sx - 1) / sx);
+                    if (hi < lo) hi = lo;
+                    for (int t = 0; t < lo; t++) d[t] = 0f;
+                    for (int t = hi; t < run; t++) d[t] = 0f;
+                    int len = hi - lo;
+                    float* s0 = src + ix + (long)sx * lo;
+                    if (len > 0)
                     {
-                        int lo = Math.Clamp(-ix, 0, run);                // leading positions left of the image
-                        int hi = Math.Clamp(g.InW - ix, lo, run);        // first position right of it
-                        if (lo > 0) new Span<float>(d, lo).Clear();
-                        if (hi > lo) new ReadOnlySpan<float>(src + ix + lo, hi - lo).CopyTo(new Span<float>(d + lo, hi - lo));
-                        if (run > hi) new Span<float>(d + hi, run - hi).Clear();
-                    }
-                    else
-                    {
-                        for (int t = 0; t < run; t++, ix += g.StrideW)
-                            d[t] = (uint)ix < (uint)g.InW ? src[ix] : 0f;
+                        if (sx == 1) CopyRun(s0, d + lo, len);
+                        else if (sx == 2 && ix + (long)sx * lo + 2L * len <= g.InW) CopyEvenRun(s0, d + lo, len);
+                        else for (int t = 0; t < len; t++) d[lo + t] = s0[(long)t * sx];
                     }
                 }
                 n += run;

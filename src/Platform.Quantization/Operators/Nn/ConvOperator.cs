@@ -8,8 +8,11 @@ namespace Platform.Quantization.Operators.Nn;
 /// <summary>
 /// ONNX Conv (opsets 1–22) on float32. 1-D and 2-D run as GEMM against weights packed once per
 /// tensor, with im2col fused into the activation packing; 3-D and up build an explicit column buffer.
+/// Also ONNX Runtime's com.microsoft.FusedConv: activation(conv(X, W) + B + Z) with activation Relu,
+/// done in the GEMM's epilogue so a fused Conv→Add→Relu writes its output once.
 /// </summary>
 [OnnxOperator("Conv")]
+[OnnxOperator("FusedConv", Domain = "com.microsoft")]
 internal sealed unsafe class ConvOperator : IOperatorKernel
 {
     public Tensor[] Execute(Node node, Tensor?[] inputs, OperatorContext context)
@@ -30,6 +33,17 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
         if (bias is not null && bias.Length != m)
             throw new ShapeMismatchException($"{node.Describe()}: B has {bias.Length} values but W has {m} output channels.");
 
+        bool relu = false;
+        Tensor? z = null;
+        if (node.OpType == "FusedConv")
+        {
+            string activation = node.GetString("activation", "");
+            if (activation is not ("" or "Relu"))
+                throw new NotSupportedException($"{node.Describe()}: FusedConv activation '{activation}' is not implemented (only Relu).");
+            relu = activation == "Relu";
+            z = inputs.Length > 3 ? inputs[3] : null;
+        }
+
         var spatial = x.Shape.AsSpan(2);
         var a = SpatialAttributes.Resolve(node, spatial, w.Shape[2..]);
         for (int i = 0; i < a.Rank; i++)
@@ -40,10 +54,17 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
         yShape[0] = n;
         yShape[1] = m;
         a.Output.CopyTo(yShape, 2);
-        var y = Tensor.Zeros(DataType.Float, yShape);
+        // Every element is written by the GEMM (or its K = 0 path), so the buffer needs no clearing.
+        var y = new Tensor(DataType.Float, yShape, GC.AllocateUninitializedArray<float>(checked((int)TensorShape.ElementCount(yShape))));
         int outSize = (int)TensorShape.ElementCount(a.Output);
         int inSize = (int)TensorShape.ElementCount(spatial);
         if (y.Length == 0) return [y];
+        if (z is not null)
+        {
+            if (z.Type != DataType.Float || !z.Shape.SequenceEqual(yShape))
+                throw new ShapeMismatchException($"{node.Describe()}: Z is {z.Type}{TensorShape.Format(z.Shape)} but the output is Float{TensorShape.Format(yShape)}.");
+            z.Floats.CopyTo(y.Floats, 0);
+        }
 
         int cg = c / group, mg = m / group;
         int kg = cg * (int)TensorShape.ElementCount(a.Kernel);
@@ -74,8 +95,8 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
                         Im2ColND(image, cg, spatial, a, pcol, outSize);
                         source = new StridedPanelSource(pcol, 1, outSize);
                     }
-                    Sgemm.Run(new PackedPanelSource(packs[g]), source, mg, outSize, kg, 1f, 0f, output, outSize,
-                        pb == null ? null : pb + g * mg, null, false, context.Threads);
+                    Sgemm.Run(new PackedPanelSource(packs[g]), source, mg, outSize, kg, 1f, z is null ? 0f : 1f, output, outSize,
+                        pb == null ? null : pb + g * mg, null, relu, context.Threads);
                 }
         }
         return [y];
