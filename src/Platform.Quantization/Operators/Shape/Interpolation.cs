@@ -42,7 +42,7 @@ internal static class Interpolation
             return new Tensor(DataType.Double, outShape, Separable((double[])x.Data, x.Shape, outShape, scales, roi, s));
         if (x.Type is DataType.String or DataType.Bool)
             throw new NotSupportedException($"Resize: {s.Mode} mode cannot interpolate {x.Type} tensors.");
-        var r = Separable(x.ToFloatArray(), x.Shape, outShape, scales, roi, s);
+        var r = Separable(ToFloats(x), x.Shape, outShape, scales, roi, s);
         return new Tensor(x.Type, outShape, FromFloats(x.Type, r));
     }
 
@@ -211,6 +211,23 @@ internal static class Interpolation
         c[3] = ((a * (2 - t) - 5 * a) * (2 - t) + 8 * a) * (2 - t) - 4 * a;
     }
 
+    /// <summary>Elements as float, by declared type (Tensor.GetDouble reads byte[] as sbyte[] through CLR array casting).</summary>
+    private static float[] ToFloats(Tensor x) => x.Type switch
+    {
+        DataType.Float => (float[])x.Data,
+        DataType.Float16 => Array.ConvertAll((Half[])x.Data, h => (float)h),
+        DataType.BFloat16 => Array.ConvertAll((BFloat16[])x.Data, b => b.ToSingle()),
+        DataType.Int8 => Array.ConvertAll((sbyte[])x.Data, v => (float)v),
+        DataType.UInt8 => Array.ConvertAll((byte[])x.Data, v => (float)v),
+        DataType.Int16 => Array.ConvertAll((short[])x.Data, v => (float)v),
+        DataType.UInt16 => Array.ConvertAll((ushort[])x.Data, v => (float)v),
+        DataType.Int32 => Array.ConvertAll((int[])x.Data, v => (float)v),
+        DataType.UInt32 => Array.ConvertAll((uint[])x.Data, v => (float)v),
+        DataType.Int64 => Array.ConvertAll((long[])x.Data, v => (float)v),
+        DataType.UInt64 => Array.ConvertAll((ulong[])x.Data, v => (float)v),
+        _ => throw new NotSupportedException($"Resize cannot interpolate {x.Type} tensors."),
+    };
+
     /// <summary>float results back to the tensor's type; integers round to nearest and saturate.</summary>
     private static Array FromFloats(DataType type, float[] v)
     {
@@ -220,20 +237,21 @@ internal static class Interpolation
             case DataType.Float16: return Array.ConvertAll(v, f => (Half)f);
             case DataType.BFloat16: return Array.ConvertAll(v, BFloat16.FromSingle);
         }
+        // Switch on the declared type, not the array: the CLR lets byte[] pass as sbyte[] (and ushort[] as short[], ...).
         var r = Elements.Allocate(type, v.Length);
         for (int i = 0; i < v.Length; i++)
         {
             double d = Math.Round((double)v[i], MidpointRounding.ToEven);
-            switch (r)
+            switch (type)
             {
-                case sbyte[] a: a[i] = (sbyte)Math.Clamp(d, sbyte.MinValue, sbyte.MaxValue); break;
-                case byte[] a: a[i] = (byte)Math.Clamp(d, byte.MinValue, byte.MaxValue); break;
-                case short[] a: a[i] = (short)Math.Clamp(d, short.MinValue, short.MaxValue); break;
-                case ushort[] a: a[i] = (ushort)Math.Clamp(d, ushort.MinValue, ushort.MaxValue); break;
-                case int[] a: a[i] = (int)Math.Clamp(d, int.MinValue, int.MaxValue); break;
-                case uint[] a: a[i] = (uint)Math.Clamp(d, uint.MinValue, uint.MaxValue); break;
-                case long[] a: a[i] = (long)Math.Clamp(d, long.MinValue, long.MaxValue); break;
-                case ulong[] a: a[i] = (ulong)Math.Clamp(d, ulong.MinValue, ulong.MaxValue); break;
+                case DataType.Int8: ((sbyte[])r)[i] = (sbyte)Math.Clamp(d, sbyte.MinValue, sbyte.MaxValue); break;
+                case DataType.UInt8: ((byte[])r)[i] = (byte)Math.Clamp(d, byte.MinValue, byte.MaxValue); break;
+                case DataType.Int16: ((short[])r)[i] = (short)Math.Clamp(d, short.MinValue, short.MaxValue); break;
+                case DataType.UInt16: ((ushort[])r)[i] = (ushort)Math.Clamp(d, ushort.MinValue, ushort.MaxValue); break;
+                case DataType.Int32: ((int[])r)[i] = (int)Math.Clamp(d, int.MinValue, int.MaxValue); break;
+                case DataType.UInt32: ((uint[])r)[i] = (uint)Math.Clamp(d, uint.MinValue, uint.MaxValue); break;
+                case DataType.Int64: ((long[])r)[i] = (long)Math.Clamp(d, long.MinValue, long.MaxValue); break;
+                case DataType.UInt64: ((ulong[])r)[i] = (ulong)Math.Clamp(d, ulong.MinValue, ulong.MaxValue); break;
                 default: throw new NotSupportedException($"Resize: cannot produce {type}.");
             }
         }

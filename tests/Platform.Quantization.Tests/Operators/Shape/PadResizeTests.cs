@@ -140,4 +140,14 @@ public class PadResizeTests
         Assert.Throws<ShapeMismatchException>(() => Pad13(img, "constant", 0, 0, 0, 0, 0, 0, 1_000_000_000_000, 0));
         Assert.Throws<ShapeMismatchException>(() => Run("OneHot", 11, null, L(1), Tensor.Scalar(1e12f), F([0, 1], 2)));
     }
+
+    [Fact]
+    public void Resize_linear_on_uint8_keeps_values_above_127()
+    {
+        var x = Tensor.FromArray(new byte[] { 200, 250 }, 2);
+        var y = Run("Resize", 13, Attrs(NodeAttribute.Of("mode", "linear"), NodeAttribute.Of("coordinate_transformation_mode", "align_corners")),
+            x, null, null, L(3));
+        Assert.Equal(DataType.UInt8, y.Type);
+        Assert.Equal(new byte[] { 200, 225, 250 }, y.As<byte>());
+    }
 }
