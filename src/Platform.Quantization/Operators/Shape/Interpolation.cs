@@ -164,6 +164,22 @@ internal static class Interpolation
         int outer = ShapeArgs.Product(shape, 0, axis), inner = ShapeArgs.Product(shape, axis + 1, shape.Length);
         var dst = new T[(long)outer * outLen * inner];
         T extrapolation = T.CreateChecked(s.ExtrapolationValue);
+        if (inner == 1)
+        {
+            // The last axis: one weighted sum per output element, no row spans to slice.
+            for (int o = 0; o < outer; o++)
+            {
+                int srcBase = o * inLen, dstBase = o * outLen;
+                for (int j = 0; j < outLen; j++)
+                {
+                    if (outside[j]) { dst[dstBase + j] = extrapolation; continue; }
+                    T acc = T.Zero;
+                    for (int k = 0, q = j * taps; k < taps; k++, q++) acc += w[q] * src[srcBase + idx[q]];
+                    dst[dstBase + j] = acc;
+                }
+            }
+            return dst;
+        }
         for (int o = 0; o < outer; o++)
         {
             int srcBase = o * inLen * inner;
