@@ -11,8 +11,8 @@ namespace Platform.Quantization.Operators.Shape;
 /// </summary>
 internal static class Permutation
 {
-    // 32x32 tiles keep both the read and the write side within a few KB of L1 for every element width.
-    private const int Tile = 32;
+    // 16x16 tiles keep both sides of the swap in L1 (measured faster than 32x32 on [64,256,256] and [1024,1024] floats).
+    private const int Tile = 16;
 
     public static Tensor Apply(Tensor x, ReadOnlySpan<int> perm)
     {
