@@ -102,7 +102,8 @@ public sealed class Plan
             {
                 outs = _kernels[i].Execute(node, args, _contexts[i]);
             }
-            catch (Exception e) when (e is ShapeMismatchException or ArgumentException or IndexOutOfRangeException or NotSupportedException or InvalidCastException)
+            catch (Exception e) when (e is ShapeMismatchException or ArgumentException or IndexOutOfRangeException or NotSupportedException
+                or InvalidCastException or DivideByZeroException or OverflowException)
             {
                 throw new ModelExecutionException(node, e);
             }

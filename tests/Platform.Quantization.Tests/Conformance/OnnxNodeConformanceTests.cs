@@ -13,6 +13,12 @@ public class OnnxNodeConformanceTests(ITestOutputHelper output)
     /// <summary>Node tests of implemented operators that we do not pass, each with the reason.</summary>
     public static readonly IReadOnlyDictionary<string, string> KnownFailures = new Dictionary<string, string>(StringComparer.Ordinal)
     {
+        ["test_cast_BFLOAT16_to_FLOAT"] = "libonnx-testdata (ONNX 1.12) stores these bfloat16 tensors as UINT16 and truncates float→bfloat16; the spec (and our Cast) rounds to nearest even",
+        ["test_cast_FLOAT_to_BFLOAT16"] = "libonnx-testdata (ONNX 1.12) stores these bfloat16 tensors as UINT16 and truncates float→bfloat16; the spec (and our Cast) rounds to nearest even",
+        ["test_castlike_BFLOAT16_to_FLOAT"] = "libonnx-testdata (ONNX 1.12) stores these bfloat16 tensors as UINT16 and truncates float→bfloat16; the spec (and our Cast) rounds to nearest even",
+        ["test_castlike_BFLOAT16_to_FLOAT_expanded"] = "libonnx-testdata (ONNX 1.12) stores these bfloat16 tensors as UINT16 and truncates float→bfloat16; the spec (and our Cast) rounds to nearest even",
+        ["test_castlike_FLOAT_to_BFLOAT16"] = "libonnx-testdata (ONNX 1.12) stores these bfloat16 tensors as UINT16 and truncates float→bfloat16; the spec (and our Cast) rounds to nearest even",
+        ["test_castlike_FLOAT_to_BFLOAT16_expanded"] = "libonnx-testdata (ONNX 1.12) stores these bfloat16 tensors as UINT16 and truncates float→bfloat16; the spec (and our Cast) rounds to nearest even",
     };
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Platform.Quantization.Tensors;
 
 namespace Platform.Quantization.Operators.Shape;
@@ -12,6 +13,7 @@ internal struct AxisMapGather : IElementAction
     public int[] InShape, OutShape;
     public int[][] Maps;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Invoke<T>()
     {
         var src = Elements.Span<T>(Src);

@@ -28,7 +28,9 @@ public sealed class ConcatKernel : IOperatorKernel
             total += p.Shape[axis];
         }
         var shape = (int[])first.Shape.Clone();
-        shape[axis] = checked((int)total);
+        if (total > int.MaxValue)
+            throw new ShapeMismatchException($"Concat on axis {axis}: the inputs add up to {total} along it, more than one tensor can hold.");
+        shape[axis] = (int)total;
         var dst = Elements.Allocate(first.Type, TensorShape.ElementCount(shape));
         var action = new ConcatAction { Parts = parts, Dst = dst, Axis = axis, Shape = shape };
         Elements.Dispatch(first.Type, ref action);

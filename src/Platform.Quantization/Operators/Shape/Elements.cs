@@ -75,7 +75,8 @@ internal static class Elements
         return a;
     }
 
-    /// <summary>Whether element i is non-zero (strings: non-empty; NaN counts as non-zero).</summary>
+    /// <summary>Whether element i is non-zero (strings: non-empty; NaN counts as non-zero).
+    /// Signed and unsigned arrays of one width may match each other's pattern (CLR array casting); harmless for a zero test.</summary>
     public static bool IsNonZero(Array data, int i) => data switch
     {
         float[] a => a[i] != 0,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Platform.Quantization.Graph;
 using Platform.Quantization.Runtime;
 using Platform.Quantization.Tensors;
@@ -39,10 +40,11 @@ public sealed class GatherKernel : IOperatorKernel
     {
         if (indices.Type is not (DataType.Int64 or DataType.Int32 or DataType.Int16 or DataType.Int8 or DataType.UInt8 or DataType.UInt16 or DataType.UInt32 or DataType.UInt64))
             throw new ArgumentException($"{what}: indices must be integers, not {indices.Type}.");
-        var r = new int[indices.Length];
+        var values = ShapeArgs.Longs(indices);
+        var r = new int[values.Length];
         for (int i = 0; i < r.Length; i++)
         {
-            long v = indices.GetInt64(i);
+            long v = values[i];
             if (v < -dim || v >= dim) throw new ShapeMismatchException($"{what}: index {v} is out of range [{-dim}, {dim - 1}].");
             r[i] = (int)(v < 0 ? v + dim : v);
         }
@@ -55,6 +57,7 @@ public sealed class GatherKernel : IOperatorKernel
         public int[] Indices;
         public int Dim, Outer, Inner;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Invoke<T>()
         {
             ReadOnlySpan<T> src = Elements.Span<T>(Src);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Platform.Quantization.Tensors;
 
 namespace Platform.Quantization.Operators.Shape;
@@ -41,7 +42,7 @@ internal static class Interpolation
             return new Tensor(DataType.Double, outShape, Separable((double[])x.Data, x.Shape, outShape, scales, roi, s));
         if (x.Type is DataType.String or DataType.Bool)
             throw new NotSupportedException($"Resize: {s.Mode} mode cannot interpolate {x.Type} tensors.");
-        var r = Separable(x.ToFloatArray(), x.Shape, outShape, scales, roi, s);
+        var r = Separable(ToFloats(x), x.Shape, outShape, scales, roi, s);
         return new Tensor(x.Type, outShape, FromFloats(x.Type, r));
     }
 
@@ -114,23 +115,37 @@ internal static class Interpolation
         return data;
     }
 
-    /// <summary>Resizes one axis: every output index is a weighted sum of 2 (linear) or 4 (cubic) input slices.</summary>
+    /// <summary>Resizes one axis: every output index is a weighted sum of 2 (linear) or 4 (cubic) input slices, more when antialiasing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T[] Pass<T>(T[] src, int[] shape, int axis, int outLen, double scale, double[]? roi, ResizeSettings s)
         where T : unmanaged, IFloatingPoint<T>
     {
         int inLen = shape[axis];
-        int taps = s.Mode == "cubic" ? 4 : 2;
+        bool cubic = s.Mode == "cubic";
+        // Antialiasing widens the filter by 1/scale when shrinking (the reference's *_coeffs_antialias).
+        bool wide = s.Antialias && scale < 1;
+        int reach = cubic ? 2 : 1;
+        int start = wide ? (int)Math.Floor(-reach / scale) + 1 : 1 - reach;
+        int taps = 2 - 2 * start;
         var idx = new int[outLen * taps];
         var w = new T[outLen * taps];
         var outside = new bool[outLen];
-        Span<double> c = stackalloc double[4];
+        Span<double> c = taps <= 64 ? stackalloc double[taps] : new double[taps];
         for (int j = 0; j < outLen; j++)
         {
             double xo = Original(j, scale, inLen, outLen, s, roi, axis, shape.Length);
             if (OutOfRoi(xo, inLen, s)) { outside[j] = true; continue; }
             double f = Math.Floor(xo), t = xo - f;
-            int first = (int)f - (taps == 4 ? 1 : 0);
-            if (taps == 2) { c[0] = 1 - t; c[1] = t; }
+            int first = (int)f + start;
+            if (wide)
+            {
+                for (int k = 0; k < taps; k++)
+                {
+                    double d = Math.Abs(scale * (start + k - t));
+                    c[k] = cubic ? CubicKernel(d, s.CubicA) : Math.Max(0, 1 - d);
+                }
+            }
+            else if (!cubic) { c[0] = 1 - t; c[1] = t; }
             else CubicCoefficients(t, s.CubicA, c);
             double sum = 0;
             for (int k = 0; k < taps; k++)
@@ -142,13 +157,29 @@ internal static class Interpolation
             for (int k = 0; k < taps; k++)
             {
                 idx[j * taps + k] = Math.Clamp(first + k, 0, inLen - 1);
-                w[j * taps + k] = T.CreateChecked(s.ExcludeOutside ? c[k] / sum : c[k]);
+                w[j * taps + k] = T.CreateChecked(s.ExcludeOutside || wide ? c[k] / sum : c[k]);
             }
         }
 
         int outer = ShapeArgs.Product(shape, 0, axis), inner = ShapeArgs.Product(shape, axis + 1, shape.Length);
         var dst = new T[(long)outer * outLen * inner];
         T extrapolation = T.CreateChecked(s.ExtrapolationValue);
+        if (inner == 1)
+        {
+            // The last axis: one weighted sum per output element, no row spans to slice.
+            for (int o = 0; o < outer; o++)
+            {
+                int srcBase = o * inLen, dstBase = o * outLen;
+                for (int j = 0; j < outLen; j++)
+                {
+                    if (outside[j]) { dst[dstBase + j] = extrapolation; continue; }
+                    T acc = T.Zero;
+                    for (int k = 0, q = j * taps; k < taps; k++, q++) acc += w[q] * src[srcBase + idx[q]];
+                    dst[dstBase + j] = acc;
+                }
+            }
+            return dst;
+        }
         for (int o = 0; o < outer; o++)
         {
             int srcBase = o * inLen * inner;
@@ -169,6 +200,7 @@ internal static class Interpolation
         return dst;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddScaled<T>(Span<T> acc, ReadOnlySpan<T> x, T w) where T : unmanaged, IFloatingPoint<T>
     {
         int i = 0;
@@ -181,6 +213,11 @@ internal static class Interpolation
         for (; i < acc.Length; i++) acc[i] += x[i] * w;
     }
 
+    private static double CubicKernel(double d, double a) =>
+        d <= 1 ? ((a + 2) * d - (a + 3)) * d * d + 1
+        : d < 2 ? ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+        : 0;
+
     /// <summary>Keys' cubic convolution weights for the neighbours at distances 1+t, t, 1-t, 2-t.</summary>
     internal static void CubicCoefficients(double t, double a, Span<double> c)
     {
@@ -189,6 +226,23 @@ internal static class Interpolation
         c[2] = ((a + 2) * (1 - t) - (a + 3)) * (1 - t) * (1 - t) + 1;
         c[3] = ((a * (2 - t) - 5 * a) * (2 - t) + 8 * a) * (2 - t) - 4 * a;
     }
+
+    /// <summary>Elements as float, by declared type (Tensor.GetDouble reads byte[] as sbyte[] through CLR array casting).</summary>
+    private static float[] ToFloats(Tensor x) => x.Type switch
+    {
+        DataType.Float => (float[])x.Data,
+        DataType.Float16 => Array.ConvertAll((Half[])x.Data, h => (float)h),
+        DataType.BFloat16 => Array.ConvertAll((BFloat16[])x.Data, b => b.ToSingle()),
+        DataType.Int8 => Array.ConvertAll((sbyte[])x.Data, v => (float)v),
+        DataType.UInt8 => Array.ConvertAll((byte[])x.Data, v => (float)v),
+        DataType.Int16 => Array.ConvertAll((short[])x.Data, v => (float)v),
+        DataType.UInt16 => Array.ConvertAll((ushort[])x.Data, v => (float)v),
+        DataType.Int32 => Array.ConvertAll((int[])x.Data, v => (float)v),
+        DataType.UInt32 => Array.ConvertAll((uint[])x.Data, v => (float)v),
+        DataType.Int64 => Array.ConvertAll((long[])x.Data, v => (float)v),
+        DataType.UInt64 => Array.ConvertAll((ulong[])x.Data, v => (float)v),
+        _ => throw new NotSupportedException($"Resize cannot interpolate {x.Type} tensors."),
+    };
 
     /// <summary>float results back to the tensor's type; integers round to nearest and saturate.</summary>
     private static Array FromFloats(DataType type, float[] v)
@@ -199,21 +253,21 @@ internal static class Interpolation
             case DataType.Float16: return Array.ConvertAll(v, f => (Half)f);
             case DataType.BFloat16: return Array.ConvertAll(v, BFloat16.FromSingle);
         }
+        // Switch on the declared type, not the array: the CLR lets byte[] pass as sbyte[] (and ushort[] as short[], ...).
         var r = Elements.Allocate(type, v.Length);
         for (int i = 0; i < v.Length; i++)
         {
             double d = Math.Round((double)v[i], MidpointRounding.ToEven);
-            switch (r)
+            switch (type)
             {
-                // unsigned first: the CLR lets byte[] pass as sbyte[] (and so on), so order decides
-                case byte[] a: a[i] = (byte)Math.Clamp(d, byte.MinValue, byte.MaxValue); break;
-                case sbyte[] a: a[i] = (sbyte)Math.Clamp(d, sbyte.MinValue, sbyte.MaxValue); break;
-                case ushort[] a: a[i] = (ushort)Math.Clamp(d, ushort.MinValue, ushort.MaxValue); break;
-                case short[] a: a[i] = (short)Math.Clamp(d, short.MinValue, short.MaxValue); break;
-                case uint[] a: a[i] = (uint)Math.Clamp(d, uint.MinValue, uint.MaxValue); break;
-                case int[] a: a[i] = (int)Math.Clamp(d, int.MinValue, int.MaxValue); break;
-                case ulong[] a: a[i] = (ulong)Math.Clamp(d, ulong.MinValue, ulong.MaxValue); break;
-                case long[] a: a[i] = (long)Math.Clamp(d, long.MinValue, long.MaxValue); break;
+                case DataType.Int8: ((sbyte[])r)[i] = (sbyte)Math.Clamp(d, sbyte.MinValue, sbyte.MaxValue); break;
+                case DataType.UInt8: ((byte[])r)[i] = (byte)Math.Clamp(d, byte.MinValue, byte.MaxValue); break;
+                case DataType.Int16: ((short[])r)[i] = (short)Math.Clamp(d, short.MinValue, short.MaxValue); break;
+                case DataType.UInt16: ((ushort[])r)[i] = (ushort)Math.Clamp(d, ushort.MinValue, ushort.MaxValue); break;
+                case DataType.Int32: ((int[])r)[i] = (int)Math.Clamp(d, int.MinValue, int.MaxValue); break;
+                case DataType.UInt32: ((uint[])r)[i] = (uint)Math.Clamp(d, uint.MinValue, uint.MaxValue); break;
+                case DataType.Int64: ((long[])r)[i] = (long)Math.Clamp(d, long.MinValue, long.MaxValue); break;
+                case DataType.UInt64: ((ulong[])r)[i] = (ulong)Math.Clamp(d, ulong.MinValue, ulong.MaxValue); break;
                 default: throw new NotSupportedException($"Resize: cannot produce {type}.");
             }
         }

@@ -18,7 +18,8 @@ public sealed class OneHotKernel : IOperatorKernel
         var values = ShapeArgs.Required(node, inputs, 2, "values");
         if (depthT.Length != 1) throw new ShapeMismatchException($"OneHot: depth must be a scalar, not {TensorShape.Format(depthT.Shape)}.");
         if (values.Length != 2) throw new ShapeMismatchException($"OneHot: values must hold [off, on], not {TensorShape.Format(values.Shape)}.");
-        long depth = (long)depthT.GetDouble(0);
+        long depth = depthT.Type is DataType.Float or DataType.Double or DataType.Float16 or DataType.BFloat16
+            ? (long)depthT.GetDouble(0) : ShapeArgs.Longs(depthT)[0];
         if (depth < 1) throw new ArgumentException($"OneHot: depth {depth} must be positive.");
         int outRank = indices.Rank + 1;
         long axisAttr = node.GetInt("axis", -1);
@@ -37,10 +38,11 @@ public sealed class OneHotKernel : IOperatorKernel
         Fill.Run(dst, off);
         int inner = ShapeArgs.Product(indices.Shape, axis, indices.Rank);
         int d = (int)depth;
+        bool integral = indices.Type is not (DataType.Float or DataType.Double or DataType.Float16 or DataType.BFloat16);
+        var ints = integral ? ShapeArgs.Longs(indices) : null;
         for (int p = 0; p < indices.Length; p++)
         {
-            double v = indices.GetDouble(p);
-            long idx = (long)v;
+            long idx = ints is not null ? ints[p] : (long)indices.GetDouble(p);
             if (idx < 0) idx += depth;
             if (idx < 0 || idx >= depth) continue;
             int o = p / Math.Max(inner, 1), i = p % Math.Max(inner, 1);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Platform.Quantization.Tensors;
 
 namespace Platform.Quantization.Operators.Shape;
@@ -9,8 +11,8 @@ namespace Platform.Quantization.Operators.Shape;
 /// </summary>
 internal static class Permutation
 {
-    // 32x32 tiles keep both the read and the write side within a few KB of L1 for every element width.
-    private const int Tile = 32;
+    // 16x16 tiles keep both sides of the swap in L1 (measured faster than 32x32 on [64,256,256] and [1024,1024] floats).
+    private const int Tile = 16;
 
     public static Tensor Apply(Tensor x, ReadOnlySpan<int> perm)
     {
@@ -84,6 +86,7 @@ internal static class Permutation
     }
 
     /// <summary>dst = src with axes permuted: output axis i is input axis perm[i]. Shapes are already simplified.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Permute<T>(ReadOnlySpan<T> src, Span<T> dst, int[] shape, int[] perm)
     {
         int rank = shape.Length;
@@ -133,8 +136,15 @@ internal static class Permutation
     }
 
     /// <summary>dst[dOff + a*dstStrideA + b] = src[sOff + b*srcStrideB + a] for a &lt; na, b &lt; nb, in cache tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Transpose2D<T>(ReadOnlySpan<T> src, int sOff, int srcStrideB, Span<T> dst, int dOff, int dstStrideA, int na, int nb)
     {
+        if (na == 0 || nb == 0) return;
+        // Bounds are checked once for the whole block; the tile loops then run on raw refs.
+        _ = src[sOff + (nb - 1) * srcStrideB + na - 1];
+        _ = dst[dOff + (na - 1) * dstStrideA + nb - 1];
+        ref T s0 = ref MemoryMarshal.GetReference(src);
+        ref T d0 = ref MemoryMarshal.GetReference(dst);
         for (int a0 = 0; a0 < na; a0 += Tile)
         {
             int a1 = Math.Min(a0 + Tile, na);
@@ -143,9 +153,9 @@ internal static class Permutation
                 int b1 = Math.Min(b0 + Tile, nb);
                 for (int a = a0; a < a1; a++)
                 {
-                    var row = dst.Slice(dOff + a * dstStrideA, nb);
-                    int s = sOff + a;
-                    for (int b = b0; b < b1; b++) row[b] = src[s + b * srcStrideB];
+                    ref T row = ref Unsafe.Add(ref d0, dOff + a * dstStrideA);
+                    ref T col = ref Unsafe.Add(ref s0, sOff + a);
+                    for (int b = b0; b < b1; b++) Unsafe.Add(ref row, b) = Unsafe.Add(ref col, b * srcStrideB);
                 }
             }
         }

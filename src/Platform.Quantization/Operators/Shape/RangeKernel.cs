@@ -37,7 +37,7 @@ public sealed class RangeKernel : IOperatorKernel
             }
             case long[] or int[] or short[] or sbyte[] or byte[] or ushort[] or uint[]:
             {
-                long st = start.GetInt64(0), lim = limit.GetInt64(0), d = delta.GetInt64(0);
+                long st = ShapeArgs.Longs(start)[0], lim = ShapeArgs.Longs(limit)[0], d = ShapeArgs.Longs(delta)[0];
                 if (d == 0) Count(0, true);
                 Int128 span = (Int128)lim - st;
                 Int128 q = span / d;

@@ -8,7 +8,7 @@ namespace Platform.Quantization.Operators.Shape;
 /// ONNX Resize (10, 11, 13, 18, 19): nearest, linear (any rank, separable) and cubic. Opset 10
 /// takes (X, scales) and behaves as Upsample (asymmetric coordinates). From 11: (X, roi, scales,
 /// sizes) with coordinate_transformation_mode, nearest_mode, cubic_coeff_a, exclude_outside and
-/// extrapolation_value; from 18: axes and keep_aspect_ratio_policy. Antialiasing is not supported.
+/// extrapolation_value; from 18: axes, keep_aspect_ratio_policy and antialias; 19: half_pixel_symmetric.
 /// </summary>
 [OnnxOperator("Resize")]
 public sealed class ResizeKernel : IOperatorKernel
@@ -33,9 +33,8 @@ public sealed class ResizeKernel : IOperatorKernel
             CubicA = node.GetFloat("cubic_coeff_a", -0.75f),
             ExcludeOutside = node.GetInt("exclude_outside", 0) != 0,
             ExtrapolationValue = node.GetFloat("extrapolation_value", 0f),
+            Antialias = context.Opset >= 18 && node.GetInt("antialias", 0) != 0,
         };
-        if (node.GetInt("antialias", 0) != 0 && mode != "nearest")
-            throw new NotSupportedException("Resize: antialias=1 is not supported.");
         var axesAttr = node.GetInts("axes");
         int[] axes = axesAttr is { Length: > 0 } ? ShapeArgs.Axes(axesAttr, rank, "Resize") : Enumerable.Range(0, rank).ToArray();
 

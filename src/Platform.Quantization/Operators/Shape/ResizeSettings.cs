@@ -12,4 +12,6 @@ internal sealed record ResizeSettings
     public double CubicA { get; init; } = -0.75;
     public bool ExcludeOutside { get; init; }
     public double ExtrapolationValue { get; init; }
+    /// <summary>Opset 18+: widen linear/cubic filters when shrinking.</summary>
+    public bool Antialias { get; init; }
 }

@@ -21,15 +21,33 @@ internal static class ShapeArgs
             throw new ArgumentException($"Input '{name}' must be an integer tensor, not {t.Type}{TensorShape.Format(t.Shape)}.");
         if (t.Rank > 1)
             throw new ShapeMismatchException($"Input '{name}' must be a 1-D tensor, not {TensorShape.Format(t.Shape)}.");
-        return t.ToInt64Array();
+        return Longs(t);
     }
+
+    /// <summary>
+    /// Integer elements as int64 by declared type. Tensor.ToInt64Array cannot be trusted for unsigned
+    /// types: the CLR lets byte[] match an sbyte[] pattern, so uint8 200 would read as -56.
+    /// </summary>
+    public static long[] Longs(Tensor t) => t.Type switch
+    {
+        DataType.Int64 => (long[])((long[])t.Data).Clone(),
+        DataType.Int32 => Array.ConvertAll((int[])t.Data, v => (long)v),
+        DataType.Int16 => Array.ConvertAll((short[])t.Data, v => (long)v),
+        DataType.Int8 => Array.ConvertAll((sbyte[])t.Data, v => (long)v),
+        DataType.UInt8 => Array.ConvertAll((byte[])t.Data, v => (long)v),
+        DataType.UInt16 => Array.ConvertAll((ushort[])t.Data, v => (long)v),
+        DataType.UInt32 => Array.ConvertAll((uint[])t.Data, v => (long)v),
+        DataType.UInt64 => Array.ConvertAll((ulong[])t.Data, v => v > long.MaxValue ? long.MaxValue : (long)v),
+        DataType.Bool => Array.ConvertAll((bool[])t.Data, v => v ? 1L : 0L),
+        _ => t.ToInt64Array(),
+    };
 
     /// <summary>A scalar (or one-element) input as int64.</summary>
     public static long ScalarInt(Tensor t, string name)
     {
         if (t.Length != 1)
             throw new ShapeMismatchException($"Input '{name}' must hold one value, not shape {TensorShape.Format(t.Shape)}.");
-        return t.GetInt64(0);
+        return Longs(t)[0];
     }
 
     /// <summary>Normalises axes against a rank; rejects out-of-range and repeated axes.</summary>

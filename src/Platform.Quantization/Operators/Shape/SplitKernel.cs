@@ -24,7 +24,10 @@ public sealed class SplitKernel : IOperatorKernel
         if (node.HasAttribute("num_outputs"))
         {
             if (split is not null) throw new ArgumentException("Split: give either the split input or num_outputs, not both.");
-            outputs = checked((int)node.GetInt("num_outputs", 0));
+            long requested = node.GetInt("num_outputs", 0);
+            if (requested != node.Outputs.Count)
+                throw new ArgumentException($"Split: num_outputs is {requested} but the node has {node.Outputs.Count} outputs.");
+            outputs = (int)requested;
         }
         var sizes = Sizes(split, outputs, dim, x.Shape, axis);
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Platform.Quantization.Operators.Shape;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace Platform.Quantization.Operators.Shape;
 /// </summary>
 internal static class StridedCopy
 {
+    // Kernels run a handful of times per inference: without this they would stay in slow tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T>(ReadOnlySpan<T> src, int srcStart, ReadOnlySpan<int> srcStrides,
         Span<T> dst, int dstStart, ReadOnlySpan<int> dstStrides, ReadOnlySpan<int> dims, int inner)
     {

@@ -124,4 +124,14 @@ public class GeneratorTests
         Assert.Equal(new[] { true, true, true, true, false }, r[1].As<bool>());
         Assert.Equal(0.5488135039273248, new Platform.Quantization.Operators.Shape.MersenneTwister(0).NextDouble(), 15);
     }
+
+    [Fact]
+    public void Unsigned_index_inputs_keep_values_above_the_signed_range()
+    {
+        var hot = Run("OneHot", 11, null, Tensor.FromArray(new byte[] { 200 }, 1), Tensor.Scalar(201L), F([0, 1], 2));
+        Assert.Equal(1f, hot.Floats[200]);
+        Assert.Equal(1f, hot.Floats.Sum());
+        var g = Run("Gather", 13, null, Iota(300, 300), Tensor.FromArray(new byte[] { 250 }, 1));
+        Equal(g, [1], [250]);
+    }
 }

@@ -118,4 +118,36 @@ public class PadResizeTests
         var y = Run("Resize", 13, Attrs(NodeAttribute.Of("mode", "nearest")), x, null, Tensor.FromArray(new[] { 2f }, 1));
         Assert.Equal(new[] { long.MaxValue, long.MaxValue, 1, 1 }, y.Int64s);
     }
+
+    [Fact]
+    public void Resize_18_antialias_widens_the_linear_filter_when_shrinking()
+    {
+        // scale 0.5, half_pixel: sources 0.5 and 2.5; the triangle filter spans ±2 inputs with
+        // weights 1/8, 3/8, 3/8, 1/8 at -1, 0, 1, 2 (edge-clamped), giving 6.25 and 23.75 (plain linear: 5 and 25).
+        var x = F([0, 10, 20, 30], 4);
+        var scales = Tensor.FromArray(new[] { 0.5f }, 1);
+        var aa = Run("Resize", 18, Attrs(NodeAttribute.Of("mode", "linear"), NodeAttribute.Of("antialias", 1L)), x, null, scales);
+        Equal(aa, [2], [6.25f, 23.75f]);
+        Equal(Run("Resize", 18, Attrs(NodeAttribute.Of("mode", "linear")), x, null, scales), [2], [5, 25]);
+    }
+
+    [Fact]
+    public void Absurd_output_sizes_are_shape_errors_not_out_of_memory()
+    {
+        var img = Tensor.Zeros(DataType.Float, 1, 3, 224, 224);
+        var e = Assert.Throws<ShapeMismatchException>(() => Run("Resize", 13, null, img, null, Tensor.FromArray(new[] { 1f, 1, 1e5f, 1e5f }, 4)));
+        Assert.Contains("Resize", e.Message);
+        Assert.Throws<ShapeMismatchException>(() => Pad13(img, "constant", 0, 0, 0, 0, 0, 0, 1_000_000_000_000, 0));
+        Assert.Throws<ShapeMismatchException>(() => Run("OneHot", 11, null, L(1), Tensor.Scalar(1e12f), F([0, 1], 2)));
+    }
+
+    [Fact]
+    public void Resize_linear_on_uint8_keeps_values_above_127()
+    {
+        var x = Tensor.FromArray(new byte[] { 200, 250 }, 2);
+        var y = Run("Resize", 13, Attrs(NodeAttribute.Of("mode", "linear"), NodeAttribute.Of("coordinate_transformation_mode", "align_corners")),
+            x, null, null, L(3));
+        Assert.Equal(DataType.UInt8, y.Type);
+        Assert.Equal(new byte[] { 200, 225, 250 }, y.As<byte>());
+    }
 }
