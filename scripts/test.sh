@@ -21,6 +21,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
+marker="$results/.started"
+touch "$marker"
 
 dotnet build Platform.sln -c Release -v quiet -nologo
 set +e
@@ -31,7 +33,7 @@ rc=$?
 set -e
 
 # The conformance test writes its pass count; show it beside the summary.
-conf=$(find tests -path '*TestResults/onnx-node-tests.txt' -newer "$results" 2>/dev/null | head -1 || true)
+conf=$(find tests -path '*TestResults/onnx-node-tests.txt' -newer "$marker" 2>/dev/null | head -1 || true)
 [[ -n "$conf" ]] && head -1 "$conf"
 
 passed=0 failed=0 skipped=0
