@@ -56,7 +56,7 @@ internal static class ResNet18Bench
         {
             var timer = new NodeTimer();
             for (int i = 0; i < 10; i++) plan.Run(inputs, timer);
-            Console.WriteLine("  per-op time (ms per run, 10 runs):");
+            Console.WriteLine("  per-op CPU time of the calling thread (ms per run, 10 runs):");
             foreach (var g in timer.PerNode.GroupBy(kv => kv.Key.OpType).OrderByDescending(g => g.Sum(kv => kv.Value)))
                 Console.WriteLine($"    {g.Key,-20} {g.Sum(kv => kv.Value) / 10,8:F3}  ({g.Count()} nodes)");
             Console.WriteLine("  slowest nodes:");
