@@ -24,23 +24,20 @@ internal sealed unsafe class Im2ColPanelSource(float* image, in Conv2DGeometry g
         for (int t = 0; t < len; t++) dst[t] = src[t];
     }
 
-    /// <summary>dst[t] = src[2t] for t &lt; len; reads up to src[2·len − 1], which the caller keeps inside the row.</summary>
-    private static void CopyEvenRun(float* src, float* dst, int len)
+    /// <summary>
+    /// dst[t] = src[2t] for t &lt; len. Only src[0, available) may be read: vectors cover the chunks whose
+    /// 32-float read fits, the rest is scalar.
+    /// </summary>
+    private static void CopyEvenRun(float* src, float* dst, int len, long available)
     {
-        if (Avx512F.IsSupported && len >= 16)
+        int t = 0;
+        if (Avx512F.IsSupported)
         {
             var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-            int t = 0;
-            for (; t + 16 <= len; t += 16)
+            for (; t + 16 <= len && 2L * t + 32 <= available; t += 16)
                 Vector512.Store(Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * t), even, Vector512.Load(src + 2 * t + 16)), dst + t);
-            if (t < len)
-            {
-                int u = len - 16;
-                Vector512.Store(Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * u), even, Vector512.Load(src + 2 * u + 16)), dst + u);
-            }
-            return;
         }
-        for (int t = 0; t < len; t++) dst[t] = src[2 * t];
+        for (; t < len; t++) dst[t] = src[2 * t];
     }
 
     public override bool PacksRows => true;
@@ -91,7 +88,7 @@ internal sealed unsafe class Im2ColPanelSource(float* image, in Conv2DGeometry g
         if (len <= 0) return;
         float* s0 = src + ix + (long)sx * lo;
         if (sx == 1) CopyRun(s0, d + lo, len);
-        else if (sx == 2 && ix + (long)sx * lo + 2L * len <= g.InW) CopyEvenRun(s0, d + lo, len);
+        else if (sx == 2) CopyEvenRun(s0, d + lo, len, g.InW - (ix + 2L * lo));
         else for (int t = 0; t < len; t++) d[lo + t] = s0[(long)t * sx];
     }
 
@@ -134,7 +131,7 @@ internal sealed unsafe class Im2ColPanelSource(float* image, in Conv2DGeometry g
                     if (len > 0)
                     {
                         if (sx == 1) CopyRun(s0, d + lo, len);
-                        else if (sx == 2 && ix + (long)sx * lo + 2L * len <= g.InW) CopyEvenRun(s0, d + lo, len);
+                        else if (sx == 2) CopyEvenRun(s0, d + lo, len, g.InW - (ix + 2L * lo));
                         else for (int t = 0; t < len; t++) d[lo + t] = s0[(long)t * sx];
                     }
                 }
