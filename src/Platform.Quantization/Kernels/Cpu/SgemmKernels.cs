@@ -24,7 +24,34 @@ internal static unsafe class SgemmKernels
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int k = 0; k < kc; k++)
+        int kk = 0;
+        for (; kk + 2 <= kc; kk += 2)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var b2 = Vector512.Load(b + ldb);
+            var b3 = Vector512.Load(b + ldb + 16);
+            Vector512<float> x;
+            x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            x = Vector512.Create(a[8]); c00 = Vector512.FusedMultiplyAdd(x, b2, c00); c01 = Vector512.FusedMultiplyAdd(x, b3, c01);
+            x = Vector512.Create(a[9]); c10 = Vector512.FusedMultiplyAdd(x, b2, c10); c11 = Vector512.FusedMultiplyAdd(x, b3, c11);
+            x = Vector512.Create(a[10]); c20 = Vector512.FusedMultiplyAdd(x, b2, c20); c21 = Vector512.FusedMultiplyAdd(x, b3, c21);
+            x = Vector512.Create(a[11]); c30 = Vector512.FusedMultiplyAdd(x, b2, c30); c31 = Vector512.FusedMultiplyAdd(x, b3, c31);
+            x = Vector512.Create(a[12]); c40 = Vector512.FusedMultiplyAdd(x, b2, c40); c41 = Vector512.FusedMultiplyAdd(x, b3, c41);
+            x = Vector512.Create(a[13]); c50 = Vector512.FusedMultiplyAdd(x, b2, c50); c51 = Vector512.FusedMultiplyAdd(x, b3, c51);
+            x = Vector512.Create(a[14]); c60 = Vector512.FusedMultiplyAdd(x, b2, c60); c61 = Vector512.FusedMultiplyAdd(x, b3, c61);
+            x = Vector512.Create(a[15]); c70 = Vector512.FusedMultiplyAdd(x, b2, c70); c71 = Vector512.FusedMultiplyAdd(x, b3, c71);
+            a += 16;
+            b += 2 * ldb;
+        }
+        for (; kk < kc; kk++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
