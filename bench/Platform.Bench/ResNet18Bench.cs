@@ -41,7 +41,12 @@ internal static class ResNet18Bench
         var plan = new Plan(model, new PlanOptions { Threads = threads, KernelOverrides = FallbackKernels.For(model.Graph) });
         var inputs = new Dictionary<string, Tensor> { [model.Graph.Inputs[0].Name] = Tensor.FromArray(input, 1, 3, 224, 224) };
         float[] ourOut = [];
+        var pause0 = GC.GetTotalPauseDuration();
+        int gen2 = GC.CollectionCount(2), gen0 = GC.CollectionCount(0);
         var ours = Time(() => ourOut = plan.Run(inputs).Values.First().Floats, runs, out var oursCpu);
+        var pauseMs = (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds / (runs + 5);
+        gen2 = GC.CollectionCount(2) - gen2;
+        gen0 = GC.CollectionCount(0) - gen0;
 
         double maxDiff = 0, maxRef = 0;
         for (int i = 0; i < ortOut.Length; i++) { maxDiff = Math.Max(maxDiff, Math.Abs(ortOut[i] - ourOut[i])); maxRef = Math.Max(maxRef, Math.Abs(ortOut[i])); }
@@ -50,13 +55,14 @@ internal static class ResNet18Bench
         Console.WriteLine($"  ONNX Runtime: median {Median(ort):F2} ms  p90 {P90(ort):F2} ms");
         Console.WriteLine($"  ours        : median {Median(ours):F2} ms  p90 {P90(ours):F2} ms");
         Console.WriteLine($"  ratio ours/ORT (median): {Median(ours) / Median(ort):F2}×   (p90): {P90(ours) / P90(ort):F2}×");
+        Console.WriteLine($"  ours: GC pause {pauseMs:F2} ms per run ({gen0} gen0 / {gen2} gen2 collections over {runs + 5} runs)");
         Console.WriteLine($"  process CPU time per run: ORT median {Median(ortCpu):F2} ms, ours median {Median(oursCpu):F2} ms, ratio {Median(oursCpu) / Median(ortCpu):F2}×");
 
         if (profile)
         {
             var timer = new NodeTimer();
             for (int i = 0; i < 10; i++) plan.Run(inputs, timer);
-            Console.WriteLine("  per-op time (ms per run, 10 runs):");
+            Console.WriteLine("  per-op CPU time of the calling thread (ms per run, 10 runs):");
             foreach (var g in timer.PerNode.GroupBy(kv => kv.Key.OpType).OrderByDescending(g => g.Sum(kv => kv.Value)))
                 Console.WriteLine($"    {g.Key,-20} {g.Sum(kv => kv.Value) / 10,8:F3}  ({g.Count()} nodes)");
             Console.WriteLine("  slowest nodes:");

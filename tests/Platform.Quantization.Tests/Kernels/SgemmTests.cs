@@ -109,17 +109,17 @@ public class SgemmTests
         {
             fixed (float* pa = a, pb = b, pr = rb, pc = cb, pe = expected)
             {
-                SgemmKernels.TileScalar(37, pa, pb, pe, Sgemm.NR, 0.5f, 2f, pr, pc, true);
+                SgemmKernels.TileScalar(37, pa, pb, Sgemm.NR, pe, Sgemm.NR, 0.5f, 2f, pr, pc, true);
                 if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     var v = (float[])c0.Clone();
-                    fixed (float* pv = v) SgemmKernels.Tile256(37, pa, pb, pv, Sgemm.NR, 0.5f, 2f, pr, pc, true);
+                    fixed (float* pv = v) SgemmKernels.Tile256(37, pa, pb, Sgemm.NR, pv, Sgemm.NR, 0.5f, 2f, pr, pc, true);
                     AssertClose(expected, v, 37);
                 }
                 if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
                     var v = (float[])c0.Clone();
-                    fixed (float* pv = v) SgemmKernels.Tile512(37, pa, pb, pv, Sgemm.NR, 0.5f, 2f, pr, pc, true);
+                    fixed (float* pv = v) SgemmKernels.Tile512(37, pa, pb, Sgemm.NR, pv, Sgemm.NR, 0.5f, 2f, pr, pc, true);
                     AssertClose(expected, v, 37);
                 }
             }

@@ -18,6 +18,7 @@ public static class PackedWeightCache
     }
 
     private static readonly ConditionalWeakTable<Tensor, Entry> Packed = new();
+    private static readonly ConditionalWeakTable<Tensor, Entry> TransposedPacked = new();
     private static readonly ConditionalWeakTable<Tensor, object> Seen = new();
     private static readonly object SeenMarker = new();
 
@@ -33,6 +34,25 @@ public static class PackedWeightCache
         for (int g = 0; g < groups; g++)
             packs[g] = PackedMatrix.PackLeft(w.AsSpan(g * mg * kg, mg * kg), mg, kg, Math.Max(1, kg));
         Packed.AddOrUpdate(weights, new Entry(key, packs));
+        return packs;
+    }
+
+    /// <summary>
+    /// Conv weights as one right operand per group (Wᵍᵀ: K×M/group), for small outputs computed as
+    /// Yᵀ = columnsᵀ·Wᵀ where the output positions fill the 8-row side better than the 32-column one.
+    /// </summary>
+    public static PackedMatrix[] ConvWeightsTransposed(Tensor weights, int groups)
+    {
+        var key = ("convT", groups);
+        if (TransposedPacked.TryGetValue(weights, out var e) && e.Key.Equals(key)) return (PackedMatrix[])e.Value;
+        int mg = weights.Shape[0] / groups;
+        int kg = mg == 0 ? 0 : (int)(weights.Length / weights.Shape[0]);
+        var w = weights.Floats;
+        var packs = new PackedMatrix[groups];
+        for (int g = 0; g < groups; g++)
+            packs[g] = PackedMatrix.PackRight(w.AsSpan(g * mg * kg, mg * kg), kg, mg, Math.Max(1, kg), transpose: true);
+        // A second entry for the same tensor: keep the other layout too.
+        TransposedPacked.AddOrUpdate(weights, new Entry(key, packs));
         return packs;
     }
 

@@ -10,6 +10,15 @@ internal abstract unsafe class PanelSource
     /// <summary>Packs rows [r0, r0+count) (r0 a multiple of width) over depth [k0, k0+kc) into dst.</summary>
     public abstract void Pack(float* dst, int width, int r0, int count, int k0, int kc);
 
+    /// <summary>
+    /// True when the source can fill a row-major block instead (B side): depth rows of <c>count</c> values,
+    /// <c>ldb</c> apart. For im2col that is long contiguous copies instead of 32-wide scatter.
+    /// </summary>
+    public virtual bool PacksRows => false;
+
+    /// <summary>Fills dst[k·ldb + j] = element(r0 + j, k0 + k) for j &lt; count, k &lt; kc.</summary>
+    public virtual void PackRows(float* dst, long ldb, int r0, int count, int k0, int kc) => throw new NotSupportedException();
+
     /// <summary>Already packed panels (weights packed once at load), or null.</summary>
     public virtual PackedMatrix? Prepacked => null;
 }

@@ -172,7 +172,7 @@ public static unsafe class Sgemm
         var pa = a.Prepacked;
         var pb = b.Prepacked;
         float* bufA = pa is null ? Buffer(ref s_packA, MC * blockDepth) : null;
-        float* bufB = pb is null ? Buffer(ref s_packB, NC * blockDepth) : null;
+        float* bufB = pb is null ? Buffer(ref s_packB, (NC + 16) * blockDepth) : null;
         float* dataA = pa is null ? null : DataPointer(pa);
         float* dataB = pb is null ? null : DataPointer(pb);
         float* tile = stackalloc float[MR * NR];
@@ -192,8 +192,20 @@ public static unsafe class Sgemm
                 bool rl = last && relu;
 
                 float* bp;
-                if (pb is null) { b.Pack(bufB, NR, nc0, nc, k0, kc); bp = bufB; }
-                else bp = dataB + pb.Offset(kb, nc0 / NR, kc);
+                long ldb = NR, panelStride;
+                if (pb is not null) { bp = dataB + pb.Offset(kb, nc0 / NR, kc); panelStride = (long)kc * NR; }
+                else if (b.PacksRows)
+                {
+                    // Row-major block; the extra 16 floats keep rows off the L1 set every 2 KiB would alias to.
+                    ldb = (nc + NR - 1) / NR * NR + 16;
+                    b.PackRows(bufB, ldb, nc0, nc, k0, kc);
+                    int tail = (int)(ldb - 16) - nc;
+                    if (tail > 0)
+                        for (int r = 0; r < kc; r++) new Span<float>(bufB + r * ldb + nc, tail).Clear();
+                    bp = bufB;
+                    panelStride = NR;
+                }
+                else { b.Pack(bufB, NR, nc0, nc, k0, kc); bp = bufB; panelStride = (long)kc * NR; }
 
                 for (int mc0 = m0; mc0 < m1; mc0 += MC)
                 {
@@ -205,7 +217,7 @@ public static unsafe class Sgemm
                     for (int j = 0; j < nc; j += NR)
                     {
                         int cols = Math.Min(NR, nc - j);
-                        float* bPanel = bp + (long)(j / NR) * kc * NR;
+                        float* bPanel = bp + (j / NR) * panelStride;
                         for (int i = 0; i < mc; i += MR)
                         {
                             int rows = Math.Min(MR, mc - i);
@@ -214,7 +226,7 @@ public static unsafe class Sgemm
                             float* ct = c + row * ldc + col;
                             if (rows == MR && cols == NR)
                             {
-                                SgemmKernels.Tile(kc, aPanel, bPanel, ct, ldc, alpha, blockBeta,
+                                SgemmKernels.Tile(kc, aPanel, bPanel, ldb, ct, ldc, alpha, blockBeta,
                                     rb == null ? null : rb + row, cb == null ? null : cb + col, rl);
                                 continue;
                             }
@@ -223,7 +235,7 @@ public static unsafe class Sgemm
                                 for (int q = 0; q < cols; q++) tile[r * NR + q] = blockBeta == 0f ? 0f : ct[r * ldc + q];
                             if (rb != null) for (int r = 0; r < MR; r++) tileRowBias[r] = r < rows ? rb[row + r] : 0f;
                             if (cb != null) for (int q = 0; q < NR; q++) tileColBias[q] = q < cols ? cb[col + q] : 0f;
-                            SgemmKernels.Tile(kc, aPanel, bPanel, tile, NR, alpha, blockBeta,
+                            SgemmKernels.Tile(kc, aPanel, bPanel, ldb, tile, NR, alpha, blockBeta,
                                 rb == null ? null : tileRowBias, cb == null ? null : tileColBias, rl);
                             for (int r = 0; r < rows; r++)
                                 for (int q = 0; q < cols; q++) ct[r * ldc + q] = tile[r * NR + q];

@@ -4,26 +4,54 @@ using System.Runtime.Intrinsics;
 namespace Platform.Quantization.Kernels.Cpu;
 
 /// <summary>
-/// Micro-kernels: an MR×NR (8×32) tile of C from a packed A panel (kc×8) and a packed B panel (kc×32).
+/// Micro-kernels: an MR×NR (8×32) tile of C from a packed A panel (kc×8) and kc rows of 32 B values,
+/// <c>ldb</c> floats apart (32 for a packed panel, the block's row stride for a row-major block).
 /// C = alpha·acc + beta·C (beta 0: C is not read), then + rowBias[i] + colBias[j], then max(0, ·) when relu.
 /// </summary>
 internal static unsafe class SgemmKernels
 {
-    public static void Tile(int kc, float* a, float* b, float* c, long ldc, float alpha, float beta, float* rowBias, float* colBias, bool relu)
+    public static void Tile(int kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, float* rowBias, float* colBias, bool relu)
     {
-        if (Vector512.IsHardwareAccelerated) Tile512(kc, a, b, c, ldc, alpha, beta, rowBias, colBias, relu);
-        else if (Vector256.IsHardwareAccelerated) Tile256(kc, a, b, c, ldc, alpha, beta, rowBias, colBias, relu);
-        else TileScalar(kc, a, b, c, ldc, alpha, beta, rowBias, colBias, relu);
+        if (Vector512.IsHardwareAccelerated) Tile512(kc, a, b, ldb, c, ldc, alpha, beta, rowBias, colBias, relu);
+        else if (Vector256.IsHardwareAccelerated) Tile256(kc, a, b, ldb, c, ldc, alpha, beta, rowBias, colBias, relu);
+        else TileScalar(kc, a, b, ldb, c, ldc, alpha, beta, rowBias, colBias, relu);
     }
 
     // 16 accumulators + 2 B vectors + 1 broadcast fit AVX-512's 32 registers; two FMA pipes with
     // 4-cycle latency need at least 8 independent chains.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile512(int kc, float* a, float* b, float* c, long ldc, float alpha, float beta, float* rowBias, float* colBias, bool relu)
+    public static void Tile512(int kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, float* rowBias, float* colBias, bool relu)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int k = 0; k < kc; k++)
+        int kk = 0;
+        for (; kk + 2 <= kc; kk += 2)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var b2 = Vector512.Load(b + ldb);
+            var b3 = Vector512.Load(b + ldb + 16);
+            Vector512<float> x;
+            x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            x = Vector512.Create(a[8]); c00 = Vector512.FusedMultiplyAdd(x, b2, c00); c01 = Vector512.FusedMultiplyAdd(x, b3, c01);
+            x = Vector512.Create(a[9]); c10 = Vector512.FusedMultiplyAdd(x, b2, c10); c11 = Vector512.FusedMultiplyAdd(x, b3, c11);
+            x = Vector512.Create(a[10]); c20 = Vector512.FusedMultiplyAdd(x, b2, c20); c21 = Vector512.FusedMultiplyAdd(x, b3, c21);
+            x = Vector512.Create(a[11]); c30 = Vector512.FusedMultiplyAdd(x, b2, c30); c31 = Vector512.FusedMultiplyAdd(x, b3, c31);
+            x = Vector512.Create(a[12]); c40 = Vector512.FusedMultiplyAdd(x, b2, c40); c41 = Vector512.FusedMultiplyAdd(x, b3, c41);
+            x = Vector512.Create(a[13]); c50 = Vector512.FusedMultiplyAdd(x, b2, c50); c51 = Vector512.FusedMultiplyAdd(x, b3, c51);
+            x = Vector512.Create(a[14]); c60 = Vector512.FusedMultiplyAdd(x, b2, c60); c61 = Vector512.FusedMultiplyAdd(x, b3, c61);
+            x = Vector512.Create(a[15]); c70 = Vector512.FusedMultiplyAdd(x, b2, c70); c71 = Vector512.FusedMultiplyAdd(x, b3, c71);
+            a += 16;
+            b += 2 * ldb;
+        }
+        for (; kk < kc; kk++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
@@ -37,7 +65,7 @@ internal static unsafe class SgemmKernels
             x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
             x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
             a += 8;
-            b += 32;
+            b += ldb;
         }
         var va = Vector512.Create(alpha);
         var vb = Vector512.Create(beta);
@@ -73,7 +101,7 @@ internal static unsafe class SgemmKernels
 
     /// <summary>The AVX2 path: four column strips of 8, 8 accumulators each (16 ymm registers only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile256(int kc, float* a, float* b, float* c, long ldc, float alpha, float beta, float* rowBias, float* colBias, bool relu)
+    public static void Tile256(int kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, float* rowBias, float* colBias, bool relu)
     {
         var va = Vector256.Create(alpha);
         var vb = Vector256.Create(beta);
@@ -93,7 +121,7 @@ internal static unsafe class SgemmKernels
                 c6 = Vector256.FusedMultiplyAdd(Vector256.Create(pa[6]), bv, c6);
                 c7 = Vector256.FusedMultiplyAdd(Vector256.Create(pa[7]), bv, c7);
                 pa += 8;
-                pb += 32;
+                pb += ldb;
             }
             var cb = colBias == null ? default : Vector256.Load(colBias + s);
             float* pc = c + s;
@@ -120,7 +148,7 @@ internal static unsafe class SgemmKernels
         Vector256.Store(v, c);
     }
 
-    public static void TileScalar(int kc, float* a, float* b, float* c, long ldc, float alpha, float beta, float* rowBias, float* colBias, bool relu)
+    public static void TileScalar(int kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, float* rowBias, float* colBias, bool relu)
     {
         const int mr = Sgemm.MR, nr = Sgemm.NR;
         float* acc = stackalloc float[mr * nr];
@@ -129,7 +157,7 @@ internal static unsafe class SgemmKernels
             for (int i = 0; i < mr; i++)
             {
                 float x = a[k * mr + i];
-                for (int j = 0; j < nr; j++) acc[i * nr + j] += x * b[k * nr + j];
+                for (int j = 0; j < nr; j++) acc[i * nr + j] += x * b[k * ldb + j];
             }
         for (int i = 0; i < mr; i++)
             for (int j = 0; j < nr; j++)

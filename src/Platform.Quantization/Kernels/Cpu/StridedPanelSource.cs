@@ -3,6 +3,14 @@ namespace Platform.Quantization.Kernels.Cpu;
 /// <summary>A dense matrix addressed as element(r, k) = data[r * rowStride + k * depthStride].</summary>
 internal sealed unsafe class StridedPanelSource(float* data, long rowStride, long depthStride) : PanelSource
 {
+    public override bool PacksRows => rowStride == 1;
+
+    public override void PackRows(float* dst, long ldb, int r0, int count, int k0, int kc)
+    {
+        for (int k = 0; k < kc; k++)
+            new ReadOnlySpan<float>(data + r0 + (k0 + k) * depthStride, count).CopyTo(new Span<float>(dst + k * ldb, count));
+    }
+
     public override void Pack(float* dst, int width, int r0, int count, int k0, int kc)
     {
         for (int p = 0; p < count; p += width)

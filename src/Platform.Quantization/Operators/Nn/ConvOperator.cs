@@ -68,7 +68,10 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
 
         int cg = c / group, mg = m / group;
         int kg = cg * (int)TensorShape.ElementCount(a.Kernel);
-        var packs = PackedWeightCache.ConvWeights(w, group);
+        // Output positions go on the 32-wide side normally; when few (deep layers: 7×7, 14×14) they waste less
+        // of the 8-row side, so the product is done transposed there.
+        bool transposed = a.Rank <= 2 && Utilisation(outSize, 8) * Utilisation(mg, Sgemm.NR) > 1.05 * Utilisation(outSize, Sgemm.NR) * Utilisation(mg, 8);
+        var packs = transposed ? PackedWeightCache.ConvWeightsTransposed(w, group) : PackedWeightCache.ConvWeights(w, group);
         Conv2DGeometry? geometry = a.Rank switch
         {
             1 => new Conv2DGeometry(cg, 1, spatial[0], 1, a.Kernel[0], 1, a.Strides[0], 0, a.PadBegin[0], 1, a.Dilations[0], 1, a.Output[0]),
@@ -87,6 +90,11 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
                 {
                     float* image = px + ((long)img * c + (long)g * cg) * inSize;
                     float* output = py + ((long)img * m + (long)g * mg) * outSize;
+                    if (transposed)
+                    {
+                        RunTransposed(image, geometry!.Value, packs[g], output, z is not null, pb == null ? null : pb + g * mg, relu, mg, outSize, kg, context.Threads);
+                        continue;
+                    }
                     PanelSource source;
                     if (pointwise) source = new StridedPanelSource(image, 1, inSize);
                     else if (geometry is { } geo) source = new Im2ColPanelSource(image, geo);
@@ -100,6 +108,39 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
                 }
         }
         return [y];
+    }
+
+    private static double Utilisation(int n, int tile) => n == 0 ? 1 : n / (double)((n + tile - 1) / tile * tile);
+
+    [ThreadStatic] private static float[]? s_transposed;
+
+    /// <summary>Yᵀ[outSize, mg] = columnsᵀ·Wᵀ (+ Zᵀ), bias per column, then transposed into Y.</summary>
+    private static void RunTransposed(float* image, Conv2DGeometry geo, PackedMatrix wt, float* output, bool residual, float* bias, bool relu,
+        int mg, int outSize, int kg, int threads)
+    {
+        int len = mg * outSize;
+        if (s_transposed is null || s_transposed.Length < len) s_transposed = GC.AllocateUninitializedArray<float>(len, pinned: true);
+        fixed (float* t = s_transposed)
+        {
+            if (residual) Transpose(output, t, mg, outSize);
+            Sgemm.Run(new Im2ColPanelSource(image, geo), new PackedPanelSource(wt), outSize, mg, kg, 1f, residual ? 1f : 0f, t, mg,
+                null, bias, relu, threads);
+            Transpose(t, output, outSize, mg);
+        }
+    }
+
+    /// <summary>dst[j, i] = src[i, j] for src rows × cols, in cache-sized blocks.</summary>
+    private static void Transpose(float* src, float* dst, int rows, int cols)
+    {
+        const int B = 32;
+        for (int i0 = 0; i0 < rows; i0 += B)
+            for (int j0 = 0; j0 < cols; j0 += B)
+            {
+                int i1 = Math.Min(rows, i0 + B), j1 = Math.Min(cols, j0 + B);
+                for (int i = i0; i < i1; i++)
+                    for (int j = j0; j < j1; j++)
+                        dst[(long)j * rows + i] = src[(long)i * cols + j];
+            }
     }
 
     /// <summary>Column buffer [cg·∏k, ∏out] for any number of spatial dims.</summary>

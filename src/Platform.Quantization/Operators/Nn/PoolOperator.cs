@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Platform.Quantization.Graph;
 using Platform.Quantization.Runtime;
 using Platform.Quantization.Tensors;
@@ -11,7 +12,7 @@ namespace Platform.Quantization.Operators.Nn;
 /// </summary>
 [OnnxOperator("MaxPool")]
 [OnnxOperator("AveragePool")]
-internal sealed class PoolOperator : IOperatorKernel
+internal sealed unsafe class PoolOperator : IOperatorKernel
 {
     public Tensor[] Execute(Node node, Tensor?[] inputs, OperatorContext context)
     {
@@ -103,7 +104,37 @@ internal sealed class PoolOperator : IOperatorKernel
                 else AddInto(row, src);
             }
             var dst = outp.Slice(oy * ow, ow);
-            for (int ox = 0; ox < ow; ox++)
+            int vecEnd = 0;
+            if (Avx512F.IsSupported && validRows > 0 && sw <= 2)
+            {
+                // Windows wholly inside the row, 16 outputs at a time: one (stride-2: de-interleaved) load per tap.
+                int first = (pl + sw - 1) / sw;    // first ox with x0 ≥ 0
+                int ox = first;
+                float divisor = includePad ? paddedRows * kw : validRows * kw;
+                fixed (float* rowp = row)
+                fixed (float* dp = dst)
+                {
+                    var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                    for (; ox + 16 <= ow && (ox + 15) * sw - pl + (kw - 1) * dw + (sw - 1) < w; ox += 16)
+                    {
+                        float* p0 = rowp + ox * sw - pl;
+                        Vector512<float> acc = default;
+                        for (int kx = 0; kx < kw; kx++)
+                        {
+                            float* q = p0 + kx * dw;
+                            var v = sw == 1 ? Vector512.Load(q) : Avx512F.PermuteVar16x32x2(Vector512.Load(q), even, Vector512.Load(q + 16));
+                            acc = kx == 0 ? v : max ? Vector512.Max(acc, v) : acc + v;
+                        }
+                        if (!max) acc /= Vector512.Create(divisor);
+                        Vector512.Store(acc, dp + ox);
+                    }
+                    vecEnd = ox;
+                    // Outputs before `first` still go through the scalar loop below.
+                    for (int o = 0; o < first && o < ow; o++) ScalarOut(row, dst, o, w, sw, pl, pr, kw, dw, max, includePad, validRows, paddedRows);
+                    if (vecEnd == first) vecEnd = 0;
+                }
+            }
+            for (int ox = vecEnd; ox < ow; ox++)
             {
                 int x0 = ox * sw - pl;
                 float acc = max ? float.NegativeInfinity : 0f;
@@ -122,6 +153,24 @@ internal sealed class PoolOperator : IOperatorKernel
                 dst[ox] = max ? acc : acc / (includePad ? paddedRows * paddedCols : Math.Max(1, validRows * validCols));
             }
         }
+    }
+
+    private static void ScalarOut(Span<float> row, Span<float> dst, int ox, int w, int sw, int pl, int pr, int kw, int dw, bool max, bool includePad, int validRows, int paddedRows)
+    {
+        int x0 = ox * sw - pl;
+        float acc = max ? float.NegativeInfinity : 0f;
+        int validCols = 0, paddedCols = 0;
+        for (int kx = 0; kx < kw; kx++)
+        {
+            int ix = x0 + kx * dw;
+            if (ix < -pl || ix >= w + pr) continue;
+            paddedCols++;
+            if ((uint)ix >= (uint)w) continue;
+            validCols++;
+            float v = row[ix];
+            acc = max ? (v > acc ? v : acc) : acc + v;
+        }
+        dst[ox] = max ? acc : acc / (includePad ? paddedRows * paddedCols : Math.Max(1, validRows * validCols));
     }
 
     private static void MaxInto(Span<float> acc, ReadOnlySpan<float> x)

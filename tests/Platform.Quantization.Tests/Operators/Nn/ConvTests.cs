@@ -92,9 +92,10 @@ public class ConvTests
 
         // FusedConv: relu(conv + B + Z).
         var x2 = Tensor.FromArray(Random(4 * 6 * 6, 6), 1, 4, 6, 6);
-        var w2 = Tensor.FromArray(Random(5 * 4 * 9, 7), 5, 4, 3, 3);
-        var b2 = Tensor.FromArray(Random(5, 8), 5);
-        var z = Tensor.FromArray(Random(5 * 36, 9), 1, 5, 6, 6);
+        // 32 output channels over 36 positions: the transposed (positions on the 8-row side) path.
+        var w2 = Tensor.FromArray(Random(32 * 4 * 9, 7), 32, 4, 3, 3);
+        var b2 = Tensor.FromArray(Random(32, 8), 32);
+        var z = Tensor.FromArray(Random(32 * 36, 9), 1, 32, 6, 6);
         var node = new Node { OpType = "FusedConv", Domain = "com.microsoft", Inputs = { "x", "w", "b", "z" }, Outputs = { "y" } };
         node.Attributes["pads"] = Ints("pads", 1, 1, 1, 1);
         node.Attributes["activation"] = Str("activation", "Relu");
