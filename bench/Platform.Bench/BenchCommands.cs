@@ -14,7 +14,7 @@ public static class BenchCommands
     {
         if (args.Length == 0)
         {
-            Console.WriteLine("usage: sgemm [--threads N] | resnet18 [--threads N] [--runs R] [--profile] [--no-fuse]");
+            Console.WriteLine("usage: sgemm [--threads N] | resnet18 [--threads N] [--runs R] [--profile] [--no-fuse] | entropy | calib-memory");
             return 2;
         }
         int threads = IntOption(args, "--threads", 1);
@@ -22,6 +22,8 @@ public static class BenchCommands
         {
             case "sgemm": SgemmBench(threads); return 0;
             case "resnet18": ResNet18Bench.Run(threads, IntOption(args, "--runs", 30), args.Contains("--profile"), !args.Contains("--no-fuse")); return 0;
+            case "entropy": EntropyBench.Quick(); return 0;
+            case "calib-memory": return CalibrationMemoryBench.Run(args);
             default: Console.WriteLine($"unknown command '{args[0]}'"); return 2;
         }
     }

@@ -37,8 +37,8 @@ internal static class ResNet18Bench
         // Ours: BN folded into the convs (the engine's pass), Conv+Add+Relu fused like ORT does.
         var model = OnnxModelReader.Read(bytes);
         int folded = BatchNormFolding.Apply(model.Graph);
-        int fusedCount = fuse ? ConvActivationFusion.Apply(model.Graph) : 0;
-        var plan = new Plan(model, new PlanOptions { Threads = threads, KernelOverrides = FallbackKernels.For(model.Graph) });
+        var plan = new Plan(model, new PlanOptions { Threads = threads, FuseOperators = fuse });
+        int fusedCount = plan.Steps.Count(s => s.OpType == "FusedConv");
         var inputs = new Dictionary<string, Tensor> { [model.Graph.Inputs[0].Name] = Tensor.FromArray(input, 1, 3, 224, 224) };
         float[] ourOut = [];
         var pause0 = GC.GetTotalPauseDuration();

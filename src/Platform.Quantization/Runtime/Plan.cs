@@ -1,4 +1,5 @@
 using Platform.Quantization.Graph;
+using Platform.Quantization.Graph.Passes;
 using Platform.Quantization.Tensors;
 
 namespace Platform.Quantization.Runtime;
@@ -25,6 +26,16 @@ public sealed class Plan
     public Plan(ModelGraph graph, IReadOnlyDictionary<string, long> opsets, PlanOptions? options = null)
     {
         options ??= new PlanOptions();
+        var overrides = options.KernelOverrides;
+        if (options.FuseOperators)
+        {
+            // Fusion rewrites a copy; overrides follow their nodes by name (fused nodes keep the Conv's name).
+            var byName = overrides?.ToDictionary(kv => kv.Key.Name, kv => kv.Value, StringComparer.Ordinal);
+            graph = graph.Clone();
+            ConvActivationFusion.Apply(graph);
+            if (byName is not null)
+                overrides = graph.Nodes.Where(n => byName.ContainsKey(n.Name)).ToDictionary(n => n, n => byName[n.Name]);
+        }
         _graph = graph;
         _order = TopologicalOrder(graph);
 
@@ -35,7 +46,7 @@ public sealed class Plan
         for (int i = 0; i < _order.Length; i++)
         {
             var n = _order[i];
-            if (options.KernelOverrides is { } o && o.TryGetValue(n, out var k)) _kernels[i] = k;
+            if (overrides is { } o && o.TryGetValue(n, out var k)) _kernels[i] = k;
             else if (OperatorRegistry.TryGet(n.Domain, n.OpType, out k)) _kernels[i] = k;
             else
             {

@@ -1,13 +1,14 @@
 using Platform.Quantization.Graph;
 
-namespace Platform.Bench;
+namespace Platform.Quantization.Graph.Passes;
 
 /// <summary>
 /// Rewrites Conv→Relu and Conv→Add→Relu into com.microsoft.FusedConv (Relu activation, Z = the other
-/// addend), as ONNX Runtime does at its default optimisation level. Kept here until the engine's graph
-/// passes take it over.
+/// addend), as ONNX Runtime does at its default optimisation level. The fused node keeps the Conv's name
+/// and inputs, so per-layer observers and kernel overrides still find it. <see cref="Runtime.Plan"/> applies
+/// this to its own copy of the graph; exported models keep plain ONNX operators.
 /// </summary>
-internal static class ConvActivationFusion
+public static class ConvActivationFusion
 {
     public static int Apply(ModelGraph g)
     {
