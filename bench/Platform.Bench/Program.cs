@@ -1,1 +1,3 @@
-Console.WriteLine("benchmarks are added as the engine grows");
+using Platform.Bench;
+
+return BenchCommands.Run(args);

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The test command (README; .ci/run calls it): installs what the tests need, builds, runs every test,
+# and ends with one line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+# Debian packages the tests read: ONNX's node tests, Fashion-MNIST, sklearn's digits.
+need=()
+[[ -d /usr/share/libonnx-testdata/data/node ]] || need+=(libonnx-testdata)
+[[ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]] || need+=(dataset-fashion-mnist)
+[[ -f /usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz ]] || need+=(python3-sklearn)
+if ((${#need[@]})); then
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build Platform.sln -c Release -v quiet -nologo
+set +e
+dotnet test Platform.sln -c Release --no-build -nologo \
+  --logger "trx;LogFilePrefix=results" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@"
+rc=$?
+set -e
+
+# The conformance test writes its pass count; show it beside the summary.
+conf=$(find tests -path '*TestResults/onnx-node-tests.txt' -newer "$results" 2>/dev/null | head -1 || true)
+[[ -n "$conf" ]] && head -1 "$conf"
+
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed)))
+  total=$(get total); executed=$(get executed)
+  skipped=$((skipped + total - executed))
+done
+if [[ $rc -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $rc

@@ -1,0 +1,58 @@
+using Platform.Quantization.Pipeline;
+using Platform.Quantization.Specs;
+
+namespace Platform.Cli;
+
+/// <summary>
+/// `qplat quantize MODEL --calib DATA.npz --eval DATA.npz --spec PRESET|FILE.json [--out DIR] [--json]`
+/// → fp32.accuracy, variant.{accuracy, top1Agreement, sqnrDb, sizeBytes, spec}, layers[].{name, format, sqnrDb}.
+/// </summary>
+public static class QuantizeCommand
+{
+    public static int Run(CliArguments a, TextWriter stdout, TextWriter stderr)
+    {
+        a.RejectUnknown("calib", "eval", "spec", "out", "json", "batch", "threads", "calib-count", "eval-count", "seed");
+        if (a.Positional.Count != 1) throw new CliException("usage: qplat quantize MODEL --calib DATA.npz --eval DATA.npz --spec PRESET|FILE.json [--out DIR] [--json]");
+        var specText = a.Required("spec");
+        QuantSpec spec;
+        try
+        {
+            spec = QuantSpec.Parse(File.Exists(specText) ? File.ReadAllText(specText) : specText);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException($"--spec {specText}: {e.Message}");
+        }
+        var request = new QuantizationRequest
+        {
+            ModelPath = a.Positional[0],
+            CalibrationDataPath = a.Option("calib"),
+            EvaluationDataPath = a.Required("eval"),
+            Spec = spec,
+            BatchSize = a.Int("batch", 64),
+            Threads = a.Option("threads") is null ? Environment.ProcessorCount : Math.Max(1, a.Int("threads", 1)),
+            CalibrationSamples = a.Option("calib-count") is null ? null : a.Int("calib-count", 0),
+            EvaluationSamples = a.Option("eval-count") is null ? null : a.Int("eval-count", 0),
+            Seed = a.Int("seed", 0),
+        };
+        var result = QuantizationPipeline.Run(request, new ProgressPrinter(stderr));
+        if (a.Option("out") is { } dir)
+        {
+            result.Save(dir);
+            stderr.WriteLine($"wrote {Path.Combine(dir, "model.onnx")}, report.json, spec.json");
+        }
+        var r = result.Report;
+        if (a.Flag("json")) stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(r, QuantizationResult.JsonOptions));
+        else
+        {
+            stdout.WriteLine($"fp32    accuracy {Pct(r.Fp32.Accuracy)}  size {r.Fp32.SizeBytes:N0} B");
+            stdout.WriteLine($"variant accuracy {Pct(r.Variant.Accuracy)}  top-1 agreement {r.Variant.Top1Agreement:P2}  SQNR {r.Variant.SqnrDb:F1} dB  " +
+                             $"size {r.Variant.SizeBytes:N0} B ({r.Variant.CompressionRatio:F2}x smaller)");
+            foreach (var l in r.Layers)
+                stdout.WriteLine($"  {l.Name,-32} {l.Op,-8} {l.Format,-14} {l.Activations,-16} SQNR {(l.SqnrDb is { } s ? $"{s,6:F1} dB" : "     -   ")}  {l.TimeMs,8:F3} ms");
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static string Pct(double? v) => v is { } x ? x.ToString("P2") : "n/a";
+}

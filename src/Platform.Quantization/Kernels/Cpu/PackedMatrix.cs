@@ -1,0 +1,57 @@
+namespace Platform.Quantization.Kernels.Cpu;
+
+/// <summary>
+/// A constant GEMM operand (a layer's weights) packed once into the micro-kernel's panel layout, so
+/// a call only packs the activations. Left operands (A, M×K) are packed in panels of
+/// <see cref="Sgemm.MR"/> rows, right operands (B, K×N) in panels of <see cref="Sgemm.NR"/> columns.
+/// Layout: for each depth block kb (<see cref="Sgemm.DepthBlocking"/>), for each panel, kc × width floats.
+/// </summary>
+public sealed unsafe class PackedMatrix
+{
+    /// <summary>M for a left operand, N for a right one.</summary>
+    public int Rows { get; }
+    /// <summary>K, the shared dimension.</summary>
+    public int Depth { get; }
+    public bool IsLeft { get; }
+    internal int Width { get; }
+    internal int PaddedRows { get; }
+    internal int BlockDepth { get; }
+    // Pinned: workers keep raw pointers into it for the whole call.
+    internal float[] Data { get; }
+
+    private PackedMatrix(int rows, int depth, bool isLeft, PanelSource source)
+    {
+        Rows = rows;
+        Depth = depth;
+        IsLeft = isLeft;
+        Width = isLeft ? Sgemm.MR : Sgemm.NR;
+        PaddedRows = (rows + Width - 1) / Width * Width;
+        (int blocks, BlockDepth) = Sgemm.DepthBlocking(depth);
+        Data = GC.AllocateUninitializedArray<float>(Math.Max(1, PaddedRows * depth), pinned: true);
+        fixed (float* d = Data)
+            for (int kb = 0; kb < blocks; kb++)
+            {
+                int k0 = kb * BlockDepth, kc = Math.Min(BlockDepth, depth - k0);
+                source.Pack(d + (long)k0 * PaddedRows, Width, 0, PaddedRows, k0, kc);
+            }
+    }
+
+    /// <summary>Packs A (M×K; stored K×M when <paramref name="transpose"/>) with leading dimension <paramref name="lda"/>.</summary>
+    public static PackedMatrix PackLeft(ReadOnlySpan<float> a, int m, int k, int lda, bool transpose = false)
+    {
+        Sgemm.CheckOperand("A", a.Length, transpose ? k : m, transpose ? m : k, lda);
+        fixed (float* p = a)
+            return new PackedMatrix(m, k, true, transpose ? new StridedPanelSource(p, 1, lda) : new StridedPanelSource(p, lda, 1));
+    }
+
+    /// <summary>Packs B (K×N; stored N×K when <paramref name="transpose"/>) with leading dimension <paramref name="ldb"/>.</summary>
+    public static PackedMatrix PackRight(ReadOnlySpan<float> b, int k, int n, int ldb, bool transpose = false)
+    {
+        Sgemm.CheckOperand("B", b.Length, transpose ? n : k, transpose ? k : n, ldb);
+        fixed (float* p = b)
+            return new PackedMatrix(n, k, false, transpose ? new StridedPanelSource(p, ldb, 1) : new StridedPanelSource(p, 1, ldb));
+    }
+
+    /// <summary>Panel <paramref name="panel"/> of depth block <paramref name="kb"/>, relative to the pinned data's start.</summary>
+    internal long Offset(int kb, int panel, int kc) => (long)kb * BlockDepth * PaddedRows + (long)panel * kc * Width;
+}

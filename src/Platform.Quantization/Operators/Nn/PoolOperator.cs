@@ -1,0 +1,238 @@
+using System.Runtime.Intrinsics;
+using Platform.Quantization.Graph;
+using Platform.Quantization.Runtime;
+using Platform.Quantization.Tensors;
+
+namespace Platform.Quantization.Operators.Nn;
+
+/// <summary>
+/// MaxPool (with the optional Indices output) and AveragePool over any number of spatial dims.
+/// The 2-D case, the one every CNN hits, has a loop without multi-index bookkeeping.
+/// </summary>
+[OnnxOperator("MaxPool")]
+[OnnxOperator("AveragePool")]
+internal sealed class PoolOperator : IOperatorKernel
+{
+    public Tensor[] Execute(Node node, Tensor?[] inputs, OperatorContext context)
+    {
+        var x = inputs[0] ?? throw new ArgumentException($"{node.Describe()}: input X is missing.");
+        if (x.Type is DataType.Int8 or DataType.UInt8 or DataType.Float16 && node.OpType == "MaxPool")
+        {
+            // Every value of these types is exact in float32 and max only selects: pool in float32 and convert back.
+            var r = Execute(node, [Tensor.FromArray(x.ToFloatArray(), x.Shape)], context);
+            r[0] = Narrow(r[0], x.Type);
+            return r;
+        }
+        if (x.Type != DataType.Float) throw new NotSupportedException($"{node.Describe()}: {node.OpType} is implemented for float32 (X is {x.Type}).");
+        if (x.Rank < 3) throw new ShapeMismatchException($"{node.Describe()}: X must be [N, C, spatial...], got {TensorShape.Format(x.Shape)}.");
+        bool max = node.OpType == "MaxPool";
+        bool ceil = node.GetInt("ceil_mode", 0) != 0;
+        var spatial = x.Shape.AsSpan(2);
+        var a = SpatialAttributes.Resolve(node, spatial, null, ceil);
+        bool includePad = node.GetInt("count_include_pad", 0) != 0;
+        bool columnMajor = node.GetInt("storage_order", 0) != 0;
+        bool wantIndices = max && node.Outputs.Count > 1 && node.Outputs[1].Length > 0;
+
+        var yShape = new int[x.Rank];
+        yShape[0] = x.Shape[0];
+        yShape[1] = x.Shape[1];
+        a.Output.CopyTo(yShape, 2);
+        var y = Tensor.Zeros(DataType.Float, yShape);
+        var indices = wantIndices ? Tensor.Zeros(DataType.Int64, yShape) : null;
+        int planes = x.Shape[0] * x.Shape[1];
+        int inSize = (int)TensorShape.ElementCount(spatial), outSize = (int)TensorShape.ElementCount(a.Output);
+        if (y.Length == 0) return wantIndices ? [y, indices!] : [y];
+
+        var xs = x.Floats;
+        var ys = y.Floats;
+        var idx = indices?.Int64s;
+        int[] inShape = spatial.ToArray();
+        var work = (int p) =>
+        {
+            if (a.Rank == 2 && idx is null) Separable2D(xs, ys, p, inShape, a, max, includePad);
+            else if (a.Rank == 2) Plane2D(xs, ys, idx, p, inShape, a, max, includePad, columnMajor);
+            else PlaneND(xs, ys, idx, p, inShape, a, max, includePad, columnMajor, inSize, outSize);
+        };
+        if (context.Threads > 1 && (long)outSize * planes * TensorShape.ElementCount(a.Kernel) > 1 << 16)
+            Parallel.For(0, planes, new ParallelOptions { MaxDegreeOfParallelism = context.Threads }, work);
+        else
+            for (int p = 0; p < planes; p++) work(p);
+        return wantIndices ? [y, indices!] : [y];
+    }
+
+    private static Tensor Narrow(Tensor t, DataType type)
+    {
+        var f = t.Floats;
+        Array data = type switch
+        {
+            DataType.Int8 => f.Select(v => (sbyte)v).ToArray(),
+            DataType.UInt8 => f.Select(v => (byte)v).ToArray(),
+            _ => f.Select(v => (Half)v).ToArray(),
+        };
+        return new Tensor(type, t.Shape, data);
+    }
+
+    [ThreadStatic] private static float[]? s_row;
+
+    /// <summary>
+    /// Separable 2-D pooling (no Indices): the window's valid rows are reduced into one row with vector
+    /// ops, then each output reduces its valid columns of that row. Max and sum are both separable.
+    /// </summary>
+    private static void Separable2D(float[] xs, float[] ys, int p, int[] input, SpatialAttributes a, bool max, bool includePad)
+    {
+        int h = input[0], w = input[1], oh = a.Output[0], ow = a.Output[1];
+        int kh = a.Kernel[0], kw = a.Kernel[1], sh = a.Strides[0], sw = a.Strides[1], dh = a.Dilations[0], dw = a.Dilations[1];
+        int pt = a.PadBegin[0], pl = a.PadBegin[1], pb = a.PadEnd[0], pr = a.PadEnd[1];
+        if (s_row is null || s_row.Length < w) s_row = new float[Math.Max(w, 64)];
+        var row = s_row.AsSpan(0, w);
+        var plane = xs.AsSpan(p * h * w, h * w);
+        var outp = ys.AsSpan(p * oh * ow, oh * ow);
+        for (int oy = 0; oy < oh; oy++)
+        {
+            int y0 = oy * sh - pt;
+            int validRows = 0, paddedRows = 0;
+            for (int ky = 0; ky < kh; ky++)
+            {
+                int iy = y0 + ky * dh;
+                if (iy < -pt || iy >= h + pb) continue;
+                paddedRows++;
+                if ((uint)iy >= (uint)h) continue;
+                var src = plane.Slice(iy * w, w);
+                if (validRows++ == 0) src.CopyTo(row);
+                else if (max) MaxInto(row, src);
+                else AddInto(row, src);
+            }
+            var dst = outp.Slice(oy * ow, ow);
+            for (int ox = 0; ox < ow; ox++)
+            {
+                int x0 = ox * sw - pl;
+                float acc = max ? float.NegativeInfinity : 0f;
+                int validCols = 0, paddedCols = 0;
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    int ix = x0 + kx * dw;
+                    if (ix < -pl || ix >= w + pr) continue;
+                    paddedCols++;
+                    if ((uint)ix >= (uint)w) continue;
+                    validCols++;
+                    float v = row[ix];
+                    acc = max ? (v > acc ? v : acc) : acc + v;
+                }
+                if (validRows == 0) { dst[ox] = max ? float.NegativeInfinity : 0f; continue; }
+                dst[ox] = max ? acc : acc / (includePad ? paddedRows * paddedCols : Math.Max(1, validRows * validCols));
+            }
+        }
+    }
+
+    private static void MaxInto(Span<float> acc, ReadOnlySpan<float> x)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= acc.Length; i += 16)
+                Vector512.Max(Vector512.Create<float>(acc.Slice(i, 16)), Vector512.Create<float>(x.Slice(i, 16))).StoreUnsafe(ref acc[i]);
+        for (; i < acc.Length; i++) acc[i] = x[i] > acc[i] ? x[i] : acc[i];
+    }
+
+    private static void AddInto(Span<float> acc, ReadOnlySpan<float> x)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= acc.Length; i += 16)
+                (Vector512.Create<float>(acc.Slice(i, 16)) + Vector512.Create<float>(x.Slice(i, 16))).StoreUnsafe(ref acc[i]);
+        for (; i < acc.Length; i++) acc[i] += x[i];
+    }
+
+    private static void Plane2D(float[] xs, float[] ys, long[]? idx, int p, int[] input, SpatialAttributes a, bool max, bool includePad, bool columnMajor)
+    {
+        int h = input[0], w = input[1], oh = a.Output[0], ow = a.Output[1];
+        int kh = a.Kernel[0], kw = a.Kernel[1], sh = a.Strides[0], sw = a.Strides[1], dh = a.Dilations[0], dw = a.Dilations[1];
+        int pt = a.PadBegin[0], pl = a.PadBegin[1], pb = a.PadEnd[0], pr = a.PadEnd[1];
+        var plane = xs.AsSpan(p * h * w, h * w);
+        var outp = ys.AsSpan(p * oh * ow, oh * ow);
+        long baseIndex = (long)p * h * w;
+        for (int oy = 0; oy < oh; oy++)
+        {
+            int y0 = oy * sh - pt;
+            for (int ox = 0; ox < ow; ox++)
+            {
+                int x0 = ox * sw - pl;
+                float best = float.NegativeInfinity, sum = 0;
+                int bestAt = -1, count = 0, padded = 0;
+                for (int ky = 0; ky < kh; ky++)
+                {
+                    int iy = y0 + ky * dh;
+                    if (iy < -pt || iy >= h + pb) continue;
+                    bool rowInside = (uint)iy < (uint)h;
+                    for (int kx = 0; kx < kw; kx++)
+                    {
+                        int ix = x0 + kx * dw;
+                        if (ix < -pl || ix >= w + pr) continue;
+                        padded++;
+                        if (!rowInside || (uint)ix >= (uint)w) continue;
+                        float v = plane[iy * w + ix];
+                        if (max)
+                        {
+                            if (v > best || bestAt < 0) { best = v; bestAt = columnMajor ? iy + ix * h : iy * w + ix; }
+                        }
+                        else { sum += v; count++; }
+                    }
+                }
+                int o = oy * ow + ox;
+                if (max)
+                {
+                    outp[o] = best;
+                    if (idx is not null) idx[(long)p * oh * ow + o] = bestAt < 0 ? -1 : baseIndex + bestAt;
+                }
+                else outp[o] = sum / (includePad ? padded : Math.Max(count, 1));
+            }
+        }
+    }
+
+    private static void PlaneND(float[] xs, float[] ys, long[]? idx, int p, int[] input, SpatialAttributes a, bool max, bool includePad,
+        bool columnMajor, int inSize, int outSize)
+    {
+        int r = a.Rank;
+        var strides = TensorShape.Strides(input);
+        var colStrides = new int[r];
+        for (int i = 0, acc = 1; i < r; i++) { colStrides[i] = acc; acc *= input[i]; }
+        int kprod = (int)TensorShape.ElementCount(a.Kernel);
+        Span<int> o = stackalloc int[r];
+        Span<int> k = stackalloc int[r];
+        for (int oi = 0; oi < outSize; oi++)
+        {
+            float best = float.NegativeInfinity, sum = 0;
+            int bestAt = -1, count = 0, padded = 0;
+            k.Clear();
+            for (int ki = 0; ki < kprod; ki++)
+            {
+                bool inPadded = true, inside = true;
+                int off = 0, colOff = 0;
+                for (int i = 0; i < r; i++)
+                {
+                    int pos = o[i] * a.Strides[i] - a.PadBegin[i] + k[i] * a.Dilations[i];
+                    if (pos < -a.PadBegin[i] || pos >= input[i] + a.PadEnd[i]) { inPadded = false; break; }
+                    if ((uint)pos >= (uint)input[i]) inside = false;
+                    else { off += pos * strides[i]; colOff += pos * colStrides[i]; }
+                }
+                if (inPadded)
+                {
+                    padded++;
+                    if (inside)
+                    {
+                        float v = xs[(long)p * inSize + off];
+                        if (max) { if (v > best || bestAt < 0) { best = v; bestAt = columnMajor ? colOff : off; } }
+                        else { sum += v; count++; }
+                    }
+                }
+                for (int i = r - 1; i >= 0; i--) { if (++k[i] < a.Kernel[i]) break; k[i] = 0; }
+            }
+            if (max)
+            {
+                ys[(long)p * outSize + oi] = best;
+                if (idx is not null) idx[(long)p * outSize + oi] = bestAt < 0 ? -1 : (long)p * inSize + bestAt;
+            }
+            else ys[(long)p * outSize + oi] = sum / (includePad ? padded : Math.Max(count, 1));
+            for (int i = r - 1; i >= 0; i--) { if (++o[i] < a.Output[i]) break; o[i] = 0; }
+        }
+    }
+}

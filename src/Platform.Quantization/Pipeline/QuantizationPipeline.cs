@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using Platform.Quantization.Calibration;
+using Platform.Quantization.Evaluation;
+using Platform.Quantization.Formats;
+using Platform.Quantization.Graph;
+using Platform.Quantization.Graph.Passes;
+using Platform.Quantization.Runtime;
+using Platform.Quantization.Specs;
+using Platform.Quantization.Tensors;
+
+namespace Platform.Quantization.Pipeline;
+
+/// <summary>
+/// load → fold → calibrate → quantize weights → evaluate fp32 and quantized side by side → report.
+/// The one call the worker and `qplat quantize` make. Memory stays bounded by one batch of activations
+/// whatever the data sets' sizes: calibration keeps histograms, evaluation keeps running sums.
+/// </summary>
+public static class QuantizationPipeline
+{
+    // Share of the run each stage reports progress over.
+    private const double LoadEnd = 0.05, CalibrateEnd = 0.35, QuantizeEnd = 0.55;
+
+    public static QuantizationResult Run(QuantizationRequest request, IProgress<PipelineProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        request.Spec.Validate();
+        progress?.Report(new("load", 0));
+        var prepared = PreparedModel.Load(request.ModelPath);
+        var fp32Model = prepared.Model;
+        var fp32Plan = new Plan(fp32Model, new PlanOptions { Threads = request.Threads });
+        progress?.Report(new("load", LoadEnd));
+
+        var specs = prepared.Layers.ToDictionary(l => l.Name, l => request.Spec.Resolve(l.Name, l.IsFirst, l.IsLast), StringComparer.Ordinal);
+
+        // Calibration: observers on the inputs of layers with static activation ranges.
+        var staticLayers = prepared.Layers.Where(l => specs[l.Name] is { Activations: ActivationMode.Static, ActivationBits: > 1 }).ToList();
+        var ranges = new Dictionary<string, ClipRange>(StringComparer.Ordinal);
+        int calibrationSamples = 0;
+        if (staticLayers.Count > 0)
+        {
+            if (request.CalibrationDataPath is null)
+                throw new InvalidDataSetException("The spec quantizes activations statically: a calibration data set is required (--calib).");
+            using var calib = NpzDataSet.Open(request.CalibrationDataPath);
+            var binding = new DataBinding(fp32Model.Graph, calib, request.BatchSize, Path.GetFileName(request.CalibrationDataPath));
+            int total = Math.Min(binding.Samples, request.CalibrationSamples ?? int.MaxValue);
+            if (total == 0) throw new InvalidDataSetException($"Calibration data set '{Path.GetFileName(request.CalibrationDataPath)}' has no samples.");
+            var valueNames = staticLayers.Select(l => l.Node.Inputs[0]).Distinct().ToList();
+            var calibrator = new Calibrator(fp32Plan, valueNames, new CalibrationOptions { Bins = request.HistogramBins, Percentile = request.Percentile });
+            foreach (var batch in calib.ReadBatches(binding.BatchSize, binding.Arrays, widenFloat16: true, start: 0, count: total))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                fp32Plan.Run(binding.Inputs(batch), calibrator, cancellationToken);
+                calibrationSamples += batch.Count;
+                progress?.Report(new("calibrate", LoadEnd + (CalibrateEnd - LoadEnd) * calibrationSamples / total));
+            }
+            var result = calibrator.Result;
+            foreach (var l in staticLayers)
+            {
+                var s = specs[l.Name];
+                var observer = result[l.Node.Inputs[0]];
+                ranges[l.Name] = RangeMethods.Compute(observer, s.Calibration, s.ActivationBits, s.ActivationSymmetric, request.Percentile);
+            }
+        }
+        progress?.Report(new("quantize", CalibrateEnd));
+
+        // Weights: quantize each layer, and put the dequantized image where the fp32 weight was.
+        var graph = fp32Model.Graph.Clone();
+        var weights = new Dictionary<string, QuantizedWeight>(StringComparer.Ordinal);
+        var activationQuantizers = new Dictionary<string, (Layer, ActivationQuantizer)>(StringComparer.Ordinal);
+        for (int i = 0; i < prepared.Layers.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var layer = prepared.Layers[i];
+            var spec = specs[layer.Name];
+            var w = fp32Model.Graph.Initializers[layer.WeightName];
+            var q = WeightQuantizer.Quantize(w, layer.OutputAxis, spec, seed: request.Seed);
+            weights[layer.Name] = q;
+            if (spec.Weights.Kind != WeightFormatKind.Fp32)
+            {
+                var name = UniqueName(graph, layer.WeightName + "_" + spec.Weights.Name.Replace(':', '_').Replace(',', '_').Replace('=', '_'));
+                graph.Initializers[name] = q.DequantizeTensor();
+                graph.Nodes.First(n => n.Name == layer.Name).Inputs[layer.WeightInput] = name;
+            }
+            if (spec.QuantizesActivations)
+            {
+                QuantParams? p = ranges.TryGetValue(layer.Name, out var r)
+                    ? QuantParams.FromRange(r.Min, r.Max, spec.ActivationBits, spec.ActivationSymmetric) : null;
+                activationQuantizers[layer.Name] = (layer, new ActivationQuantizer(spec, p));
+            }
+            progress?.Report(new("quantize", CalibrateEnd + (QuantizeEnd - CalibrateEnd) * (i + 1) / prepared.Layers.Count));
+        }
+        ConstantFolding.RemoveUnusedInitializers(graph);
+        var quantizedModel = new OnnxModel
+        {
+            Graph = graph, Opsets = fp32Model.Opsets, IrVersion = fp32Model.IrVersion,
+            ProducerName = fp32Model.ProducerName, ProducerVersion = fp32Model.ProducerVersion,
+        };
+        quantizedModel.Metadata["qplat.spec"] = request.Spec.ToJson();
+        var quantizedPlan = new Plan(quantizedModel, new PlanOptions { Threads = request.Threads });
+        var fakeQuant = new FakeQuantObserver(activationQuantizers);
+        var timing = new LayerTimingObserver(prepared.Layers.Select(l => l.Name));
+        var quantObserver = new CompositeObserver(fakeQuant, timing);
+
+        // Evaluation: both models on the same batches; only running sums are kept.
+        var fp32Accuracy = new AccuracyAccumulator();
+        var quantAccuracy = new AccuracyAccumulator();
+        var fidelity = new FidelityAccumulator();
+        int evaluated = 0;
+        using (var eval = NpzDataSet.Open(request.EvaluationDataPath))
+        {
+            var binding = new DataBinding(fp32Model.Graph, eval, request.BatchSize, Path.GetFileName(request.EvaluationDataPath));
+            int total = Math.Min(binding.Samples, request.EvaluationSamples ?? int.MaxValue);
+            if (total == 0) throw new InvalidDataSetException($"Evaluation data set '{Path.GetFileName(request.EvaluationDataPath)}' has no samples.");
+            var arrays = binding.HasLabels ? binding.Arrays.Append(DataBinding.LabelArray).Distinct().ToArray() : binding.Arrays.ToArray();
+            string output = fp32Model.Graph.Outputs[0].Name;
+            foreach (var batch in eval.ReadBatches(binding.BatchSize, arrays, widenFloat16: true, start: 0, count: total))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var inputs = binding.Inputs(batch);
+                var reference = fp32Plan.Run(inputs, null, cancellationToken)[output];
+                var quantized = quantizedPlan.Run(inputs, quantObserver, cancellationToken)[output];
+                timing.Runs++;
+                fidelity.Add(reference, quantized);
+                if (binding.HasLabels)
+                {
+                    fp32Accuracy.Add(reference, batch[DataBinding.LabelArray]);
+                    quantAccuracy.Add(quantized, batch[DataBinding.LabelArray]);
+                }
+                evaluated += batch.Count;
+                progress?.Report(new("evaluate", QuantizeEnd + (1 - QuantizeEnd) * evaluated / total));
+            }
+        }
+
+        var f = fidelity.Result();
+        long otherBytes = OtherParameterBytes(fp32Model.Graph, prepared.Layers);
+        var size = ModelSize.Of(weights.Values, otherBytes);
+        var layerReports = prepared.Layers.Select(l =>
+        {
+            var q = weights[l.Name];
+            var s = specs[l.Name];
+            return new LayerReport(l.Name, l.OpType, s.Weights.Name, s.Weights.Kind is WeightFormatKind.Int8 or WeightFormatKind.Int4 or WeightFormatKind.Int2 ? s.Granularity.ToString() : "-",
+                s.Activations == ActivationMode.None ? "none" : $"{s.Activations.ToString().ToLowerInvariant()}:{s.ActivationBits}bit",
+                l.WeightShape, l.Parameters, q.SizeBytes, q.BitsPerWeight,
+                s.Weights.Kind == WeightFormatKind.Fp32 || double.IsInfinity(q.SqnrDb) ? null : Math.Round(q.SqnrDb, 3),
+                ranges.TryGetValue(l.Name, out var r) ? r : null, Math.Round(timing.MeanMs(l.Name), 4));
+        }).ToList();
+        bool labels = quantAccuracy.Samples > 0;
+        var report = new QuantizationReport(
+            new Fp32Report(labels ? fp32Accuracy.Result().Top1 : null, labels ? fp32Accuracy.Result().Top5 : null, size.Fp32TotalBytes),
+            new VariantReport(labels ? quantAccuracy.Result().Top1 : null, labels ? quantAccuracy.Result().Top5 : null,
+                f.Top1Agreement, Math.Round(f.SqnrDbCapped(), 3), f.MeanCosine, size.TotalBytes, Math.Round(size.CompressionRatio, 3), request.Spec),
+            layerReports, calibrationSamples, evaluated, prepared.FoldedBatchNorms, Math.Round(clock.Elapsed.TotalSeconds, 2));
+        progress?.Report(new("done", 1));
+        return new QuantizationResult { Model = quantizedModel, Weights = weights, Report = report };
+    }
+
+    /// <summary>Bytes of float parameters that are not layer weights (biases, norms), kept at fp32.</summary>
+    private static long OtherParameterBytes(ModelGraph g, IReadOnlyList<Layer> layers)
+    {
+        var layerWeights = layers.Select(l => l.WeightName).ToHashSet(StringComparer.Ordinal);
+        return g.Initializers.Where(kv => !layerWeights.Contains(kv.Key) && kv.Value.Type != DataType.String)
+            .Sum(kv => (long)kv.Value.Length * Tensor.ElementSize(kv.Value.Type));
+    }
+
+    private static string UniqueName(ModelGraph g, string name)
+    {
+        var n = name;
+        for (int i = 1; g.Initializers.ContainsKey(n); i++) n = $"{name}_{i}";
+        return n;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Platform.Quantization.Formats;
+using Platform.Quantization.Graph;
+using Platform.Quantization.Onnx;
+
+namespace Platform.Quantization.Pipeline;
+
+/// <summary>
+/// The quantized model: the prepared graph whose layer weights are replaced by their dequantized images
+/// (so any ONNX runtime reproduces the weight quantization), the packed weights per layer, and the report.
+/// </summary>
+public sealed class QuantizationResult
+{
+    public required OnnxModel Model { get; init; }
+    public required IReadOnlyDictionary<string, QuantizedWeight> Weights { get; init; }
+    public required QuantizationReport Report { get; init; }
+
+    public static readonly JsonSerializerOptions JsonOptions = CreateJsonOptions();
+
+    /// <summary>Writes model.onnx, report.json and spec.json into a folder.</summary>
+    public void Save(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        OnnxModelWriter.Write(Model, Path.Combine(directory, "model.onnx"));
+        File.WriteAllText(Path.Combine(directory, "report.json"), JsonSerializer.Serialize(Report, JsonOptions));
+        File.WriteAllText(Path.Combine(directory, "spec.json"), Report.Variant.Spec.ToJson());
+    }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var o = new JsonSerializerOptions(Specs.QuantSpec.JsonOptions) { WriteIndented = true };
+        return o;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Platform.Quantization.Specs;
+
+/// <summary>How many weights share one scale (and zero point).</summary>
+public enum GranularityKind
+{
+    PerTensor,
+    PerChannel,
+    PerGroup,
+}
