@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Platform.Quantization.Calibration;
@@ -32,6 +33,8 @@ internal static class EntropySearch
     /// outliers for the last group): T·KL = Σ P log P − T log T − Σ_g m_g log(c_g/z_g + δ) + T log(S + iδ).
     /// Σ P log P is a prefix sum but for the last bin, so a candidate costs O(levels), not O(i).
     /// </summary>
+    // Called a few times per value but loops ~n·levels times: optimised from the first call, not after tiering up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Divergences(ReadOnlySpan<long> bins, int levels, double smoothing = DefaultSmoothing)
     {
         int n = bins.Length;
@@ -89,6 +92,7 @@ internal static class EntropySearch
     }
 
     /// <summary>Σ mass·log(q); q = 0 with mass &gt; 0 gives −∞ (Q vanishes where P does not).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumMassLog(double[] mass, double[] q)
     {
         int k = 0;

@@ -130,4 +130,37 @@ public class CalibratorTests
             Assert.Equal(whole.Calibrate("z", o), merged.Calibrate("z", o));
         }
     }
+
+    [Fact]
+    public void Half_precision_values_are_observed_through_conversion()
+    {
+        var pass = new Node { OpType = "PassHalf", Inputs = { "h" }, Outputs = { "h_out" } };
+        var g = new ModelGraph
+        {
+            Inputs = { new ValueInfo { Name = "h" } },
+            Outputs = { new ValueInfo { Name = "h_out" } },
+            Nodes = { pass },
+        };
+        var plan = new Plan(new OnnxModel { Graph = g }, new PlanOptions { KernelOverrides = new Dictionary<Node, IOperatorKernel> { [pass] = new PassThrough() } });
+        var values = Enumerable.Range(0, 10_000).Select(i => (Half)(i % 7 - 3.5f)).ToArray();
+        var result = new Calibrator(plan).Run([new Dictionary<string, Tensor> { ["h"] = Tensor.FromArray(values, values.Length) }]);
+        Assert.Equal((10_000L, -3.5f, 2.5f), (result["h"].Count, result["h"].Min, result["h"].Max));
+        Assert.Equal(10_000L, result["h_out"].Count);
+    }
+
+    [Fact]
+    public void Merge_keeps_values_seen_by_one_side_only()
+    {
+        var a = new TensorObserver(64);
+        a.Observe([1f, 2f]);
+        var b = new TensorObserver(64);
+        b.Observe([-4f]);
+        var left = new CalibrationResult([new("x", a)]);
+        var right = new CalibrationResult([new("x", b.Clone()), new("y", b)]);
+        var m = left.Merge(right);
+        Assert.Equal(["x", "y"], m.Names);
+        Assert.Equal((3L, -4f, 2f), (m["x"].Count, m["x"].Min, m["x"].Max));
+        Assert.Equal(1, m["y"].Count);
+        Assert.Equal(2, a.Count);   // operands unchanged
+    }
 }
