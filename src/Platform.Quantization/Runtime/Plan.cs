@@ -29,12 +29,17 @@ public sealed class Plan
         var overrides = options.KernelOverrides;
         if (options.FuseOperators)
         {
-            // Fusion rewrites a copy; overrides follow their nodes by name (fused nodes keep the Conv's name).
-            var byName = overrides?.ToDictionary(kv => kv.Key.Name, kv => kv.Value, StringComparer.Ordinal);
-            graph = graph.Clone();
-            ConvActivationFusion.Apply(graph);
-            if (byName is not null)
-                overrides = graph.Nodes.Where(n => byName.ContainsKey(n.Name)).ToDictionary(n => n, n => byName[n.Name]);
+            // Fusion rewrites a copy; a fused node is the Conv's copy, so overrides follow each copy's original.
+            var copy = graph.Clone();
+            var original = new Dictionary<Node, Node>(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < copy.Nodes.Count; i++) original[copy.Nodes[i]] = graph.Nodes[i];
+            ConvActivationFusion.Apply(copy);
+            if (overrides is not null)
+            {
+                var source = overrides;
+                overrides = copy.Nodes.Where(n => source.ContainsKey(original[n])).ToDictionary(n => n, n => source[original[n]]);
+            }
+            graph = copy;
         }
         _graph = graph;
         _order = TopologicalOrder(graph);
