@@ -16,6 +16,8 @@ public sealed class DataBinding
     private readonly (string Input, string Array, DataType Type)[] _map;
 
     public IReadOnlyList<string> Arrays => _map.Select(m => m.Array).ToArray();
+    /// <summary>The input arrays, plus the labels when the data set has them.</summary>
+    public IReadOnlyList<string> ArraysToRead => HasLabels ? Arrays.Append(LabelArray).Distinct().ToArray() : Arrays;
     public bool HasLabels { get; }
     public int BatchSize { get; }
     public int Samples { get; }

@@ -14,11 +14,10 @@ public static class ModelEvaluator
         using var data = NpzDataSet.Open(dataPath);
         var binding = new DataBinding(prepared.Model.Graph, data, batchSize, Path.GetFileName(dataPath));
         int total = Math.Min(binding.Samples, maxSamples ?? int.MaxValue);
-        var arrays = binding.HasLabels ? binding.Arrays.Append(DataBinding.LabelArray).Distinct().ToArray() : binding.Arrays.ToArray();
         var accuracy = new AccuracyAccumulator();
         string output = prepared.Model.Graph.Outputs[0].Name;
         int done = 0;
-        foreach (var batch in data.ReadBatches(binding.BatchSize, arrays, widenFloat16: true, start: 0, count: total))
+        foreach (var batch in data.ReadBatches(binding.BatchSize, binding.ArraysToRead, widenFloat16: true, start: 0, count: total))
         {
             var logits = plan.Run(binding.Inputs(batch), null, cancellationToken)[output];
             if (binding.HasLabels) accuracy.Add(logits, batch[DataBinding.LabelArray]);

@@ -31,6 +31,10 @@ public static class QuantizationPipeline
         var fp32Plan = new Plan(fp32Model, new PlanOptions { Threads = request.Threads });
         progress?.Report(new("load", LoadEnd));
 
+        // Open and check the evaluation data before any work, so a wrong-shaped data set fails at once.
+        using var eval = NpzDataSet.Open(request.EvaluationDataPath);
+        var evalBinding = new DataBinding(fp32Model.Graph, eval, request.BatchSize, Path.GetFileName(request.EvaluationDataPath));
+
         var specs = prepared.Layers.ToDictionary(l => l.Name, l => request.Spec.Resolve(l.Name, l.IsFirst, l.IsLast), StringComparer.Ordinal);
 
         // Calibration: observers on the inputs of layers with static activation ranges.
@@ -107,29 +111,24 @@ public static class QuantizationPipeline
         var quantAccuracy = new AccuracyAccumulator();
         var fidelity = new FidelityAccumulator();
         int evaluated = 0;
-        using (var eval = NpzDataSet.Open(request.EvaluationDataPath))
+        int evalTotal = Math.Min(evalBinding.Samples, request.EvaluationSamples ?? int.MaxValue);
+        if (evalTotal == 0) throw new InvalidDataSetException($"Evaluation data set '{Path.GetFileName(request.EvaluationDataPath)}' has no samples.");
+        string output = fp32Model.Graph.Outputs[0].Name;
+        foreach (var batch in eval.ReadBatches(evalBinding.BatchSize, evalBinding.ArraysToRead, widenFloat16: true, start: 0, count: evalTotal))
         {
-            var binding = new DataBinding(fp32Model.Graph, eval, request.BatchSize, Path.GetFileName(request.EvaluationDataPath));
-            int total = Math.Min(binding.Samples, request.EvaluationSamples ?? int.MaxValue);
-            if (total == 0) throw new InvalidDataSetException($"Evaluation data set '{Path.GetFileName(request.EvaluationDataPath)}' has no samples.");
-            var arrays = binding.HasLabels ? binding.Arrays.Append(DataBinding.LabelArray).Distinct().ToArray() : binding.Arrays.ToArray();
-            string output = fp32Model.Graph.Outputs[0].Name;
-            foreach (var batch in eval.ReadBatches(binding.BatchSize, arrays, widenFloat16: true, start: 0, count: total))
+            cancellationToken.ThrowIfCancellationRequested();
+            var inputs = evalBinding.Inputs(batch);
+            var reference = fp32Plan.Run(inputs, null, cancellationToken)[output];
+            var quantized = quantizedPlan.Run(inputs, quantObserver, cancellationToken)[output];
+            timing.Runs++;
+            fidelity.Add(reference, quantized);
+            if (evalBinding.HasLabels)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var inputs = binding.Inputs(batch);
-                var reference = fp32Plan.Run(inputs, null, cancellationToken)[output];
-                var quantized = quantizedPlan.Run(inputs, quantObserver, cancellationToken)[output];
-                timing.Runs++;
-                fidelity.Add(reference, quantized);
-                if (binding.HasLabels)
-                {
-                    fp32Accuracy.Add(reference, batch[DataBinding.LabelArray]);
-                    quantAccuracy.Add(quantized, batch[DataBinding.LabelArray]);
-                }
-                evaluated += batch.Count;
-                progress?.Report(new("evaluate", QuantizeEnd + (1 - QuantizeEnd) * evaluated / total));
+                fp32Accuracy.Add(reference, batch[DataBinding.LabelArray]);
+                quantAccuracy.Add(quantized, batch[DataBinding.LabelArray]);
             }
+            evaluated += batch.Count;
+            progress?.Report(new("evaluate", QuantizeEnd + (1 - QuantizeEnd) * evaluated / evalTotal));
         }
 
         var f = fidelity.Result();
