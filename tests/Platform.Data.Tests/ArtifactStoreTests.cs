@@ -143,6 +143,11 @@ public sealed class ArtifactStoreTests(PostgresDatabase database) : IClassFixtur
         var e = await Assert.ThrowsAsync<ArtifactTooLargeException>(() => store.PutAsync(new PatternStream(4L * MiB + 1, seed: 4)));
         Assert.Equal(4L * MiB, e.MaxBytes);
         Assert.Equal(before, await CountAsync());
+        // A source that knows its length is refused before a byte is read.
+        var known = new MemoryStream(new byte[4 * MiB + 1]);
+        await Assert.ThrowsAsync<ArtifactTooLargeException>(() => store.PutAsync(known));
+        Assert.Equal(0, known.Position);
+        Assert.Equal(before, await CountAsync());
 
         // Exactly at the limit is accepted, and the explicit limit overrides the configured one.
         var atLimit = await store.PutAsync(new PatternStream(4L * MiB, seed: 4));

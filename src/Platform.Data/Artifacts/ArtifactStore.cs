@@ -34,6 +34,8 @@ public sealed class ArtifactStore(PlatformDbContext db, ArtifactStoreOptions opt
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        if (content.CanSeek && content.Length - content.Position > maxBytes)
+            throw new ArtifactTooLargeException(maxBytes);
 
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -150,31 +152,38 @@ public sealed class ArtifactStore(PlatformDbContext db, ArtifactStoreOptions opt
         string stagingKey = "staging-" + Guid.NewGuid().ToString("N");
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        await using var insert = new NpgsqlCommand(
+            $"INSERT INTO {Chunks} (sha256, \"index\", data) VALUES ($1, $2, $3)", conn, npgsqlTx);
+        var index = new NpgsqlParameter<int> { TypedValue = 0 };
+        var data = new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea };
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stagingKey });
+        insert.Parameters.Add(index);
+        insert.Parameters.Add(data);
+
+        // Two buffers: the next chunk is read from the source while the previous one is being
+        // sent, so an upload costs max(read, write) rather than their sum.
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(chunkSize), ArrayPool<byte>.Shared.Rent(chunkSize)];
+        Task? inFlight = null;
         try
         {
-            await using var insert = new NpgsqlCommand(
-                $"INSERT INTO {Chunks} (sha256, \"index\", data) VALUES ($1, $2, $3)", conn, npgsqlTx);
-            var index = new NpgsqlParameter<int> { TypedValue = 0 };
-            var data = new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Bytea };
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stagingKey });
-            insert.Parameters.Add(index);
-            insert.Parameters.Add(data);
-
             long total = 0;
             int count = 0;
-            while (true)
+            for (int current = 0; ; current ^= 1)
             {
+                var buffer = buffers[current];
                 int filled = await FillAsync(content, buffer.AsMemory(0, chunkSize), cancellationToken);
                 if (filled == 0) break;
                 total += filled;
                 if (total > maxBytes) throw new ArtifactTooLargeException(maxBytes);
                 hash.AppendData(buffer, 0, filled);
+                if (inFlight is not null) await inFlight;
                 index.TypedValue = count++;
                 data.TypedValue = buffer.AsMemory(0, filled);
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                inFlight = insert.ExecuteNonQueryAsync(cancellationToken);
                 if (filled < chunkSize) break;
             }
+            if (inFlight is not null) await inFlight;
+            inFlight = null;
 
             string sha = Convert.ToHexStringLower(hash.GetHashAndReset());
             // A concurrent upload of the same bytes waits here on the unique key until the first
@@ -199,7 +208,10 @@ public sealed class ArtifactStore(PlatformDbContext db, ArtifactStoreOptions opt
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // The connection must be idle before the caller rolls back, and the buffer free before it is returned.
+            if (inFlight is not null)
+                await inFlight.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            foreach (var buffer in buffers) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
