@@ -37,6 +37,20 @@ public sealed class MigrationTests(PostgresDatabase database) : IClassFixture<Po
     }
 
     [Theory]
+    [InlineData("jobs", "(team_id, status)", false)]
+    [InlineData("jobs", "(status, lease_expires_at)", false)]
+    [InlineData("model_variants", "(model_id)", false)]
+    [InlineData("model_variants", "(job_id)", true)]
+    [InlineData("api_tokens", "(token_hash)", true)]
+    public async Task The_queries_the_platform_runs_have_indexes(string table, string columns, bool unique)
+    {
+        var definitions = await database.ColumnAsync(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'platform' AND tablename = $1", table);
+        Assert.Contains(definitions, d => d.EndsWith($"USING btree {columns}", StringComparison.Ordinal)
+            && d.StartsWith(unique ? "CREATE UNIQUE INDEX" : "CREATE INDEX", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("jobs", "status")]
     [InlineData("jobs", "kind")]
     [InlineData("jobs", "device")]
