@@ -57,15 +57,15 @@ port_busy() { [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]; }
 
 # Fail clearly when a service user cannot reach its folder: every parent must be searchable by it.
 check_reach() {
-  local user=$1 dir=$2 d=$2
-  runuser -u "$user" -- test -x "$dir" -a -w "$dir" && return 0
-  while [[ "$d" != / ]]; do
-    if ! runuser -u "$user" -- test -x "$d"; then
+  local user=$1 dir=$2 d=
+  local -a parts
+  IFS=/ read -ra parts <<<"${dir#/}"
+  for part in "${parts[@]}"; do
+    d="$d/$part"
+    runuser -u "$user" -- test -x "$d" ||
       die "user '$user' cannot enter $d, so it cannot use $dir. Allow it (for example: chmod o+x $d) or clone the repository under a path every user can traverse."
-    fi
-    d=$(dirname "$d")
   done
-  die "user '$user' cannot write $dir"
+  runuser -u "$user" -- test -w "$dir" || die "user '$user' cannot write $dir"
 }
 
 install_missing() {
@@ -248,10 +248,15 @@ rmq_up() {
   check_reach rabbitmq "$rmq_dir"
 
   # Our own epmd on our own port: the one `down` may stop, since no other node registers there.
+  # If an epmd already listens there (another checkout's node on the same epmd port), share it and
+  # leave it alone at `down`: epmd_ours stays empty.
+  local epmd_ours=
   if ! epmd_pid >/dev/null; then
     as_rmq /usr/bin/epmd -address 127.0.0.1 -port "$epmd_port" -daemon || die "could not start epmd on 127.0.0.1:$epmd_port"
+    epmd_ours=$(epmd_pid) || die "epmd did not come up on 127.0.0.1:$epmd_port"
   fi
   {
+    echo "epmd_ours=$epmd_ours"
     echo "rmq_port=$rmq_port"
     echo "rmq_dist_port=$rmq_dist_port"
     echo "epmd_port=$epmd_port"
@@ -306,14 +311,19 @@ rmq_down() {
     say "rabbitmq not running"
   fi
   rm -f "$rmq_pidfile"
-  # The epmd on our dedicated port was started by this script (or by our node): stop it.
-  if pid=$(epmd_pid); then
+  # Stop epmd only if this checkout's `up` started it (same pid) and no other node registered there.
+  if [[ -n "${epmd_ours:-}" ]] && pid=$(epmd_pid) && [[ "$pid" == "$epmd_ours" ]]; then
+    if as_rmq /usr/bin/epmd -port "$epmd_port" -names 2>/dev/null | grep -q '^name '; then
+      say "epmd (port $epmd_port) left running: other Erlang nodes are registered with it"
+      return 0
+    fi
     as_rmq /usr/bin/epmd -port "$epmd_port" -kill >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 25; i++)); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.2
     done
     kill -0 "$pid" 2>/dev/null && die "epmd ($pid, port $epmd_port) did not stop"
+    sed -i 's/^epmd_ours=.*/epmd_ours=/' "$rmq_state"
     say "epmd (port $epmd_port) stopped"
   fi
 }
