@@ -217,6 +217,10 @@ epmd_pid() {
   echo "$pid"
 }
 
+# Everything this checkout runs as rabbitmq carries HOME=$rmq_dir: our `up` started the epmd, or one
+# of our Erlang VMs did (erl starts epmd itself when none answers). Another checkout's has its own HOME.
+epmd_is_ours() { tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | grep -qxF "HOME=$rmq_dir"; }
+
 rmq_up() {
   rmq_load_state
   if rmq_pid >/dev/null; then
@@ -248,15 +252,11 @@ rmq_up() {
   check_reach rabbitmq "$rmq_dir"
 
   # Our own epmd on our own port: the one `down` may stop, since no other node registers there.
-  # If an epmd already listens there (another checkout's node on the same epmd port), share it and
-  # leave it alone at `down`: epmd_ours stays empty.
-  local epmd_ours=
+  # If an epmd already listens there (another checkout using the same epmd port), share it.
   if ! epmd_pid >/dev/null; then
     as_rmq /usr/bin/epmd -address 127.0.0.1 -port "$epmd_port" -daemon || die "could not start epmd on 127.0.0.1:$epmd_port"
-    epmd_ours=$(epmd_pid) || die "epmd did not come up on 127.0.0.1:$epmd_port"
   fi
   {
-    echo "epmd_ours=$epmd_ours"
     echo "rmq_port=$rmq_port"
     echo "rmq_dist_port=$rmq_dist_port"
     echo "epmd_port=$epmd_port"
@@ -311,8 +311,8 @@ rmq_down() {
     say "rabbitmq not running"
   fi
   rm -f "$rmq_pidfile"
-  # Stop epmd only if this checkout's `up` started it (same pid) and no other node registered there.
-  if [[ -n "${epmd_ours:-}" ]] && pid=$(epmd_pid) && [[ "$pid" == "$epmd_ours" ]]; then
+  # Stop epmd only if this checkout started it and no other node is registered with it.
+  if pid=$(epmd_pid) && epmd_is_ours "$pid"; then
     if as_rmq /usr/bin/epmd -port "$epmd_port" -names 2>/dev/null | grep -q '^name '; then
       say "epmd (port $epmd_port) left running: other Erlang nodes are registered with it"
       return 0
@@ -323,7 +323,6 @@ rmq_down() {
       sleep 0.2
     done
     kill -0 "$pid" 2>/dev/null && die "epmd ($pid, port $epmd_port) did not stop"
-    sed -i 's/^epmd_ours=.*/epmd_ours=/' "$rmq_state"
     say "epmd (port $epmd_port) stopped"
   fi
 }
@@ -410,6 +409,8 @@ case "$cmd" in
   rabbitmqctl)
     need_root "rabbitmqctl"
     rmq_load_state
+    # With the node down, the CLI's Erlang VM would start a stray epmd on our port.
+    rmq_pid >/dev/null || die "rabbitmq is not running (scripts/services.sh up)"
     rmqctl "$@"
     ;;
   *)
