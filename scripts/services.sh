@@ -221,6 +221,9 @@ epmd_pid() {
 # of our Erlang VMs did (erl starts epmd itself when none answers). Another checkout's has its own HOME.
 epmd_is_ours() { tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | grep -qxF "HOME=$rmq_dir"; }
 
+rmq_launched=0
+
+# Launches the node and returns at once (rmq_wait waits): PostgreSQL starts meanwhile.
 rmq_up() {
   rmq_load_state
   if rmq_pid >/dev/null; then
@@ -271,22 +274,34 @@ rmq_up() {
     cd "$rmq_dir" || exit 1
     exec setsid nohup runuser -u rabbitmq -- env "${e[@]}" "$rmq_bin/rabbitmq-server"
   ) >"$rmq_dir/log/startup.log" 2>&1 </dev/null 9>&- &
+  rmq_launcher=$!
+  rmq_launched=1
+}
+
+# Waits for a node rmq_up launched.
+rmq_wait() {
+  ((rmq_launched)) || return 0
   # Ready once the AMQP listener accepts: RabbitMQ opens it among its last boot steps. Polling the
   # port costs nothing, where `rabbitmqctl wait` boots a second Erlang VM (seconds on a busy machine).
-  local i pid=
-  for ((i = 0; i < 900; i++)); do
+  local pid= deadline=$((SECONDS + 90)) failed=
+  while :; do
     [[ -n "$pid" ]] || pid=$(rmq_pid) || pid=
     if [[ -n "$pid" ]] && (exec 3<>"/dev/tcp/127.0.0.1/$rmq_port") 2>/dev/null; then
       break
     fi
-    # Once the node has written its pid, its death means the start failed: say so at once.
-    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then i=900; break; fi
+    # The node (or, before it wrote its pid, its launcher) exiting means the start failed.
+    if [[ -n "$pid" ]]; then
+      kill -0 "$pid" 2>/dev/null || failed="the node exited"
+    else
+      kill -0 "$rmq_launcher" 2>/dev/null || failed="rabbitmq-server exited"
+    fi
+    ((SECONDS < deadline)) || failed="not ready within 90 s"
+    if [[ -n "$failed" ]]; then
+      tail -20 "$rmq_dir/log/startup.log" >&2 || true
+      die "rabbitmq did not start ($failed); see $rmq_dir/log/ (startup.log, $rmq_node.log)"
+    fi
     sleep 0.1
   done
-  if ((i >= 900)); then
-    tail -20 "$rmq_dir/log/startup.log" >&2 || true
-    die "rabbitmq did not start within 90 s; see $rmq_dir/log/ (startup.log, $rmq_node.log)"
-  fi
   say "rabbitmq started on 127.0.0.1:$rmq_port (node $rmq_node)"
 }
 
@@ -372,8 +387,10 @@ case "$cmd" in
     # The service users must traverse these (a umask of 077 would shut them out).
     chmod 755 "$root/.local" "$base"
     t0=$EPOCHREALTIME
-    pg_up
+    # RabbitMQ boots slowest (an Erlang VM, 5-20 s): launch it first, start PostgreSQL meanwhile.
     rmq_up
+    pg_up
+    rmq_wait
     write_env
     echo "QPLAT_PG=$(pg_cs "$pg_port")"
     echo "QPLAT_RABBIT=rabbitmq://127.0.0.1:$rmq_port/"
