@@ -38,7 +38,27 @@ rmq_pidfile="$rmq_dir/rabbit.pid"
 # What the running node was started with: `down` and `status` must use these, not today's env.
 rmq_state="$rmq_dir/started.env"
 
-die() { echo "services: $*" >&2; exit 1; }
+die() {
+  echo "services: $*" >&2
+  rollback
+  exit 1
+}
+
+# A failed `up` stops what it started itself, so it leaves things as it found them.
+rolling_back=0 pg_started_now=0 rmq_launched=0 rmq_launcher=
+rollback() {
+  ((rolling_back == 0)) || return 0
+  rolling_back=1
+  if ((rmq_launched)); then
+    echo "services: stopping the RabbitMQ node this failed 'up' launched" >&2
+    kill -TERM -- "-$rmq_launcher" 2>/dev/null || true
+    rmq_down >&2 || true
+  fi
+  if ((pg_started_now)); then
+    echo "services: stopping the PostgreSQL this failed 'up' started" >&2
+    pg_down >&2 || true
+  fi
+}
 say() { echo "services: $*"; }
 
 case "$root" in
@@ -101,6 +121,12 @@ pg_running_port() { sed -n 4p "$pg_data/postmaster.pid"; }
 
 pg_cs() { echo "Host=127.0.0.1;Port=$1;Database=platform;Username=postgres"; }
 
+pg_check_port() {
+  if ! pg_pid >/dev/null && port_busy "$pg_port"; then
+    die "port $pg_port is taken by another process (ss -ltnp 'sport = :$pg_port'); set QPLAT_PG_PORT to a free port"
+  fi
+}
+
 pg_up() {
   if pg_pid >/dev/null; then
     local port
@@ -111,7 +137,7 @@ pg_up() {
     pg_port=$port
     say "postgres already running on 127.0.0.1:$port"
   else
-    port_busy "$pg_port" && die "port $pg_port is taken by another process (ss -ltnp 'sport = :$pg_port'); set QPLAT_PG_PORT to a free port"
+    pg_check_port
     mkdir -p "$pg_dir/log" "$pg_run"
     chown postgres:postgres "$pg_dir" "$pg_dir/log" "$pg_run"
     check_reach postgres "$pg_dir"
@@ -127,6 +153,7 @@ pg_up() {
     as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_log" -w -t 60 -o \
       "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories='$sockdir' -c max_connections=200" \
       start >/dev/null || die "postgres did not start; see $pg_log"
+    pg_started_now=1
     say "postgres started on 127.0.0.1:$pg_port"
   fi
   local have
@@ -220,8 +247,6 @@ epmd_pid() {
 # Everything this checkout runs as rabbitmq carries HOME=$rmq_dir: our `up` started the epmd, or one
 # of our Erlang VMs did (erl starts epmd itself when none answers). Another checkout's has its own HOME.
 epmd_is_ours() { tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | grep -qxF "HOME=$rmq_dir"; }
-
-rmq_launched=0
 
 # Launches the node and returns at once (rmq_wait waits): PostgreSQL starts meanwhile.
 rmq_up() {
@@ -388,6 +413,7 @@ case "$cmd" in
     chmod 755 "$root/.local" "$base"
     t0=$EPOCHREALTIME
     # RabbitMQ boots slowest (an Erlang VM, 5-20 s): launch it first, start PostgreSQL meanwhile.
+    pg_check_port
     rmq_up
     pg_up
     rmq_wait
