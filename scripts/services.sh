@@ -4,6 +4,7 @@
 #
 #   scripts/services.sh up        install what is missing (apt), start both, write .local/services/env
 #   scripts/services.sh down      stop what this script started (found by its pid files), nothing else
+#   (up and down also take one service: `down rabbitmq`, `up rabbitmq`)
 #   scripts/services.sh status    one line per service; exit 0 when both run, 3 when one is down
 #   scripts/services.sh purge     down, then delete .local/services (all local data)
 #   scripts/services.sh psql ...          psql on the platform database
@@ -334,10 +335,9 @@ rmq_down() {
   rmq_load_state
   local pid i
   if pid=$(rmq_pid); then
-    if ! rmqctl shutdown >"$rmq_dir/log/shutdown.log" 2>&1; then
-      say "rabbitmqctl shutdown failed (see $rmq_dir/log/shutdown.log); sending SIGTERM to $pid"
-      kill -TERM "$pid" 2>/dev/null || true
-    fi
+    # SIGTERM is RabbitMQ's graceful stop (what its own start script and Docker send); unlike
+    # `rabbitmqctl shutdown` it needs no second Erlang VM, which takes seconds to boot.
+    kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 150; i++)); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.2
@@ -404,6 +404,12 @@ lock() {
 
 cmd=${1:-}
 shift || true
+# up and down take an optional service name, for tests that stop and start one of them.
+which=${1:-all}
+case "$cmd:$which" in
+  up:all | up:postgres | up:rabbitmq | down:all | down:postgres | down:rabbitmq) ;;
+  up:* | down:*) die "unknown service '$which' (postgres or rabbitmq)" ;;
+esac
 case "$cmd" in
   up)
     need_root "up"
@@ -413,10 +419,13 @@ case "$cmd" in
     chmod 755 "$root/.local" "$base"
     t0=$EPOCHREALTIME
     # RabbitMQ boots slowest (an Erlang VM, 5-20 s): launch it first, start PostgreSQL meanwhile.
-    pg_check_port
-    rmq_up
-    pg_up
-    rmq_wait
+    [[ $which == rabbitmq ]] || pg_check_port
+    [[ $which == postgres ]] || rmq_up
+    [[ $which == rabbitmq ]] || pg_up
+    [[ $which == postgres ]] || rmq_wait
+    # The env file names both services, running or not; a service's port is its running one.
+    pg_pid >/dev/null && pg_port=$(pg_running_port)
+    rmq_load_state
     write_env
     echo "QPLAT_PG=$(pg_cs "$pg_port")"
     echo "QPLAT_RABBIT=rabbitmq://127.0.0.1:$rmq_port/"
@@ -427,9 +436,9 @@ case "$cmd" in
     [[ -d "$base" ]] || { say "nothing to stop (no $base)"; exit 0; }
     lock
     rc=0
-    pg_down || rc=1
-    rmq_down || rc=1
-    rm -f "$envfile"
+    [[ $which == rabbitmq ]] || pg_down || rc=1
+    [[ $which == postgres ]] || rmq_down || rc=1
+    [[ $which != all ]] || rm -f "$envfile"
     exit $rc
     ;;
   status)
@@ -457,7 +466,7 @@ case "$cmd" in
     rmqctl "$@"
     ;;
   *)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac
