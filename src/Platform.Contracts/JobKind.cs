@@ -1,0 +1,7 @@
+namespace Platform.Contracts;
+
+public enum JobKind
+{
+    Quantize,
+    Search,
+}
