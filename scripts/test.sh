@@ -17,6 +17,11 @@ if ((${#need[@]})); then
   apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# PostgreSQL for the data-layer integration tests, on loopback, data under .local/ (left running for the next run).
+scripts/services.sh up postgres
+# shellcheck disable=SC1091
+. .local/services/env
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="$root/artifacts/test-results"
 rm -rf "$results"
