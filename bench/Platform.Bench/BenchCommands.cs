@@ -14,7 +14,7 @@ public static class BenchCommands
     {
         if (args.Length == 0)
         {
-            Console.WriteLine("usage: sgemm [--threads N] | resnet18 [--threads N] [--runs R] [--profile] [--no-fuse] | entropy | calib-memory");
+            Console.WriteLine("usage: sgemm [--threads N] | resnet18 [--threads N] [--runs R] [--profile] [--no-fuse] | entropy | calib-memory | pq");
             return 2;
         }
         int threads = IntOption(args, "--threads", 1);
@@ -24,6 +24,7 @@ public static class BenchCommands
             case "resnet18": ResNet18Bench.Run(threads, IntOption(args, "--runs", 30), args.Contains("--profile"), !args.Contains("--no-fuse")); return 0;
             case "entropy": EntropyBench.Quick(); return 0;
             case "calib-memory": return CalibrationMemoryBench.Run(args);
+            case "pq": PqBench.Run(); return 0;
             default: Console.WriteLine($"unknown command '{args[0]}'"); return 2;
         }
     }

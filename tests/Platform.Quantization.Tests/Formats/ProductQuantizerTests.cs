@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Platform.Quantization.Formats;
 
 namespace Platform.Quantization.Tests.Formats;
@@ -148,15 +147,5 @@ public class ProductQuantizerTests
         Assert.Equal(2, q.CodeBytes);
         Assert.Equal(600 * 2 + q.K * 4 * 4, q.SizeBytes);
         Assert.Contains(Enumerable.Range(0, q.SubvectorCount), s => q.Code(s) > 255);
-    }
-
-    [Fact(Skip = "timing on a shared 2-core machine; run by hand")]
-    public void A_512x4608_conv_layer_quantizes_in_seconds()
-    {
-        var w = TestData.Gaussian(512 * 512 * 9, 1, 0.02f);
-        var sw = Stopwatch.StartNew();
-        var q = ProductQuantizer.Quantize(w, [512, 512, 3, 3], 0);
-        sw.Stop();
-        Assert.True(sw.Elapsed.TotalSeconds < 30, $"{sw.Elapsed.TotalSeconds:0.0} s");
     }
 }
