@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Platform.Web.Auth;
+using Platform.Web.Hosting;
+
+namespace Platform.Web.Tests;
+
+/// <summary>
+/// The real web app (in-memory server) over a fresh, migrated PostgreSQL database of its own,
+/// bootstrapped with a known admin token.
+/// </summary>
+public class WebAppFixture : IAsyncLifetime
+{
+    public const string AdminToken = "qp_test-bootstrap-admin-token";
+
+    private WebApplicationFactory<Program>? _factory;
+
+    public PostgresDatabase Database { get; } = new();
+
+    /// <summary>Artifacts:MaxBytes for this app, or null for the default.</summary>
+    protected virtual long? MaxBytes => null;
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting($"ConnectionStrings:{PlatformWebExtensions.ConnectionStringName}", Database.ConnectionString);
+            b.UseSetting(AdminBootstrap.TokenKey, AdminToken);
+            if (MaxBytes is { } max) b.UseSetting("Artifacts:MaxBytes", max.ToString(CultureInfo.InvariantCulture));
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = _factory!.CreateClient();
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Creates a team through the admin API and returns a fresh (non-admin) token of it.</summary>
+    public async Task<string> NewTeamTokenAsync(string team)
+    {
+        using var admin = Client(AdminToken);
+        var created = await admin.PostAsJsonAsync("/api/v1/teams", new { name = team });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var teamId = (await created.Content.ReadFromJsonAsync<IdOnly>())!.Id;
+        var token = await admin.PostAsJsonAsync("/api/v1/tokens", new { teamId, isAdmin = false });
+        Assert.Equal(HttpStatusCode.Created, token.StatusCode);
+        return (await token.Content.ReadFromJsonAsync<TokenOnly>())!.Token;
+    }
+
+    private sealed record IdOnly(Guid Id);
+    private sealed record TokenOnly(string Token);
+}

@@ -1,0 +1,3 @@
+namespace Platform.Web.Teams;
+
+public sealed record TeamResponse(Guid Id, string Name, DateTimeOffset CreatedAt);
