@@ -25,6 +25,9 @@ public sealed class HostingTests(WebAppFixture app) : IClassFixture<WebAppFixtur
         foreach (var path in new[] { "/api/v1/models", "/api/v1/models/{id}", "/api/v1/datasets", "/api/v1/teams", "/api/v1/tokens" })
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
 
+        var bearer = (await doc.JsonAsync()).GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
+
         var ui = await client.GetAsync("/scalar/v1");
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
         Assert.Contains("text/html", ui.Content.Headers.ContentType?.ToString());

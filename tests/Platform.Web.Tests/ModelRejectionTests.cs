@@ -19,12 +19,18 @@ public sealed class ModelRejectionTests(WebAppFixture app) : IClassFixture<WebAp
         Assert.Equal((0L, 0L, 0L, 0L), await Uploads.CountRowsAsync(app.Database));
     }
 
-    [Fact]
-    public async Task Random_bytes_are_400_naming_the_problem()
+    [Theory]
+    [InlineData(1234, 10_000)]
+    [InlineData(1, 1)]
+    [InlineData(2, 17)]
+    [InlineData(3, 300)]
+    [InlineData(4, 4096)]
+    [InlineData(5, 65_537)]
+    public async Task Random_bytes_are_400_naming_the_problem(int seed, int length)
     {
-        var bytes = new byte[10_000];
-        new Random(1234).NextBytes(bytes);
-        using var client = app.Client(await app.NewTeamTokenAsync("t-400"));
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        using var client = app.Client(await app.NewTeamTokenAsync($"t-400-{seed}"));
         var response = await client.PostAsync("/api/v1/models", Uploads.Form(bytes, "noise.onnx", "noise"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var detail = (await response.JsonAsync()).GetProperty("detail").GetString();

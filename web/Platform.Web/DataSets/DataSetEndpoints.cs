@@ -16,7 +16,7 @@ public static class DataSetEndpoints
     {
         var dataSets = api.MapGroup("/datasets").WithTags("Data sets");
         dataSets.MapPost("/", UploadAsync)
-            .Accepts<IFormFile>("multipart/form-data")
+            .Accepts<UploadRequest>("multipart/form-data")
             .Produces<DataSetResponse>(StatusCodes.Status201Created)
             .ProducesProblem(400).ProducesProblem(413)
             .DisableAntiforgery();

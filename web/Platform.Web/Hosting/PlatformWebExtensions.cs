@@ -42,7 +42,7 @@ public static class PlatformWebExtensions
         });
 
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         builder.Services.AddPlatformAuth();
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [PostgresHealthCheck.ReadyTag]);
         return builder;

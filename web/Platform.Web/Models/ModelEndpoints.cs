@@ -18,7 +18,7 @@ public static class ModelEndpoints
     {
         var models = api.MapGroup("/models").WithTags("Models");
         models.MapPost("/", UploadAsync)
-            .Accepts<IFormFile>("multipart/form-data")
+            .Accepts<UploadRequest>("multipart/form-data")
             .Produces<ModelResponse>(StatusCodes.Status201Created)
             .ProducesProblem(400).ProducesProblem(413).ProducesProblem(422)
             .DisableAntiforgery();
