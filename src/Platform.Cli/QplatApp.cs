@@ -13,7 +13,8 @@ public static class QplatApp
           qplat inspect MODEL [--json]
           qplat eval MODEL --data DATA.npz [--batch N] [--threads N] [--json]
           qplat quantize MODEL --calib DATA.npz --eval DATA.npz --spec PRESET|FILE.json [--out DIR]
-                         [--calib-count N] [--batch N] [--threads N] [--json]
+                         [--calib-count N] [--eval-count N] [--percentile P] [--bins N]
+                         [--batch N] [--threads N] [--seed N] [--json]
           qplat data import-idx --images FILE --labels FILE --out FILE.npz [--offset K] [--count N]
         """;
 

@@ -11,7 +11,7 @@ public static class QuantizeCommand
 {
     public static int Run(CliArguments a, TextWriter stdout, TextWriter stderr)
     {
-        a.RejectUnknown("calib", "eval", "spec", "out", "json", "batch", "threads", "calib-count", "eval-count", "seed");
+        a.RejectUnknown("calib", "eval", "spec", "out", "json", "batch", "threads", "calib-count", "eval-count", "seed", "percentile", "bins");
         if (a.Positional.Count != 1) throw new CliException("usage: qplat quantize MODEL --calib DATA.npz --eval DATA.npz --spec PRESET|FILE.json [--out DIR] [--json]");
         var specText = a.Required("spec");
         QuantSpec spec;
@@ -34,6 +34,8 @@ public static class QuantizeCommand
             CalibrationSamples = a.Option("calib-count") is null ? null : a.Int("calib-count", 0),
             EvaluationSamples = a.Option("eval-count") is null ? null : a.Int("eval-count", 0),
             Seed = a.Int("seed", 0),
+            Percentile = Percentile(a.Option("percentile")),
+            HistogramBins = Math.Max(16, a.Int("bins", Platform.Quantization.Calibration.TensorObserver.DefaultBins)),
         };
         var result = QuantizationPipeline.Run(request, new ProgressPrinter(stderr));
         if (a.Option("out") is { } dir)
@@ -52,6 +54,13 @@ public static class QuantizeCommand
                 stdout.WriteLine($"  {l.Name,-32} {l.Op,-8} {l.Format,-14} {l.Activations,-16} SQNR {(l.SqnrDb is { } s ? $"{s,6:F1} dB" : "     -   ")}  {l.TimeMs,8:F3} ms");
         }
         return ExitCodes.Ok;
+    }
+
+    private static double Percentile(string? text)
+    {
+        if (text is null) return 99.99;
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p) && p is > 0 and <= 100
+            ? p : throw new CliException($"--percentile must be in (0, 100], not '{text}'.");
     }
 
     private static string Pct(double? v) => v is { } x ? x.ToString("P2") : "n/a";

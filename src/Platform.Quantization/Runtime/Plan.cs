@@ -66,6 +66,16 @@ public sealed class Plan
         }
         if (missing.Count > 0) throw new UnsupportedOperatorException(missing);
 
+        var known = new HashSet<string>(graph.Initializers.Keys, StringComparer.Ordinal);
+        foreach (var vi in graph.Inputs) known.Add(vi.Name);
+        foreach (var n in _order) foreach (var o in n.Outputs) if (o.Length > 0) known.Add(o);
+        foreach (var n in _order)
+            foreach (var i in n.Inputs)
+                if (i.Length > 0 && !known.Contains(i))
+                    throw new InvalidModelException($"{n.Describe()} reads '{i}', which no node, graph input or initializer provides.");
+        foreach (var o in graph.Outputs)
+            if (!known.Contains(o.Name)) throw new InvalidModelException($"Graph output '{o.Name}' is produced by no node.");
+
         _outputs = new HashSet<string>(graph.Outputs.Select(o => o.Name), StringComparer.Ordinal);
         var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < _order.Length; i++)

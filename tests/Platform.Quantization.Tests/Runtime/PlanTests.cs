@@ -39,4 +39,18 @@ public class PlanTests
         };
         Assert.Throws<InvalidModelException>(() => Plan.TopologicalOrder(g));
     }
+
+    [Fact]
+    public void A_node_reading_a_value_nobody_provides_is_an_invalid_model()
+    {
+        var g = new ModelGraph
+        {
+            Inputs = { new ValueInfo { Name = "x" } },
+            Outputs = { new ValueInfo { Name = "y" } },
+            Nodes = { new Node { Name = "r", OpType = "Relu", Inputs = { "ghost" }, Outputs = { "y" } } },
+        };
+        var e = Assert.Throws<InvalidModelException>(() => new Plan(new OnnxModel { Graph = g }));
+        Assert.Contains("'ghost'", e.Message);
+        Assert.Contains("Relu 'r'", e.Message);
+    }
 }
