@@ -113,6 +113,7 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
     private static double Utilisation(int n, int tile) => n == 0 ? 1 : n / (double)((n + tile - 1) / tile * tile);
 
     [ThreadStatic] private static float[]? s_transposed;
+    [ThreadStatic] private static float[]? s_padded;
 
     /// <summary>Yᵀ[outSize, mg] = columnsᵀ·Wᵀ (+ Zᵀ), bias per column, then transposed into Y.</summary>
     private static void RunTransposed(float* image, Conv2DGeometry geo, PackedMatrix wt, float* output, bool residual, float* bias, bool relu,
@@ -120,10 +121,13 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
     {
         int len = mg * outSize;
         if (s_transposed is null || s_transposed.Length < len) s_transposed = GC.AllocateUninitializedArray<float>(len, pinned: true);
-        fixed (float* t = s_transposed)
+        int paddedLength = checked((int)PaddedIm2ColPanelSource.PaddedLength(geo));
+        if (s_padded is null || s_padded.Length < paddedLength) s_padded = GC.AllocateUninitializedArray<float>(paddedLength, pinned: true);
+        fixed (float* t = s_transposed, padded = s_padded)
         {
+            PaddedIm2ColPanelSource.PadImage(image, geo, padded);
             if (residual) Transpose(output, t, mg, outSize);
-            Sgemm.Run(new Im2ColPanelSource(image, geo), new PackedPanelSource(wt), outSize, mg, kg, 1f, residual ? 1f : 0f, t, mg,
+            Sgemm.Run(new PaddedIm2ColPanelSource(padded, geo), new PackedPanelSource(wt), outSize, mg, kg, 1f, residual ? 1f : 0f, t, mg,
                 null, bias, relu, threads);
             Transpose(t, output, outSize, mg);
         }
