@@ -4,11 +4,11 @@ using System.Runtime.Intrinsics.X86;
 namespace Platform.Quantization.Kernels.Cpu;
 
 /// <summary>
-/// The im2col operand of a 2-D convolution packed into narrow panels (the transposed product, output
-/// positions on the 8-row side), read from a copy of the image with its padding materialised
-/// (<see cref="PadImage"/>): every element then sits at a fixed offset (position base + depth offset), so a
-/// panel row is one 8-lane gather with no bounds checks. Packing small outputs (7×7, 14×14) element by element
-/// with bounds checks cost a fifth of the network's GEMM time.
+/// The im2col operand of a 2-D convolution, read from a copy of the image with its padding materialised
+/// (<see cref="PadImage"/>): every element then sits at a fixed offset (position base + depth offset), so
+/// packing needs no bounds checks. Narrow panels (the transposed product for small outputs, 7×7 and 14×14,
+/// positions on the 8-row side) take one 8-lane gather per panel row; row-major blocks are plain runs.
+/// Packing element by element with bounds checks cost a fifth of the network's GEMM time.
 /// </summary>
 internal sealed unsafe class PaddedIm2ColPanelSource(float* padded, in Conv2DGeometry g) : PanelSource
 {
@@ -28,6 +28,42 @@ internal sealed unsafe class PaddedIm2ColPanelSource(float* padded, in Conv2DGeo
             for (int y = 0; y < g.InH; y++)
                 new ReadOnlySpan<float>(image + ((long)ch * g.InH + y) * g.InW, g.InW)
                     .CopyTo(new Span<float>(dst + ((long)ch * ph + y + g.PadTop) * pw + g.PadLeft, g.InW));
+    }
+
+    public override bool PacksRows => true;
+
+    public override void PackRows(float* dst, long ldb, int r0, int count, int k0, int kc)
+    {
+        var g = _g;
+        int ph = _ph, pw = _pw, sx = g.StrideW;
+        long length = PaddedLength(g);
+        int nEnd = r0 + count;
+        int khw = g.KernelH * g.KernelW;
+        int ch = k0 / khw, rem = k0 - ch * khw;
+        int ky = rem / g.KernelW, kx = rem - ky * g.KernelW;
+        int oy0 = r0 / g.OutW, ox0 = r0 - oy0 * g.OutW;
+        for (int kk = 0; kk < kc; kk++)
+        {
+            long offset = ((long)ch * ph + ky * g.DilationH) * pw + kx * g.DilationW;
+            float* row = dst + kk * ldb - r0;
+            int n = r0, oy = oy0, ox = ox0;
+            while (n < nEnd)
+            {
+                int run = Math.Min(g.OutW - ox, nEnd - n);
+                long at = offset + (long)oy * g.StrideH * pw + (long)ox * sx;
+                if (sx == 1) Im2ColPanelSource.CopyRun(padded + at, row + n, run);
+                else if (sx == 2) Im2ColPanelSource.CopyEvenRun(padded + at, row + n, run, length - at);
+                else for (int t = 0; t < run; t++) row[n + t] = padded[at + (long)t * sx];
+                n += run;
+                ox = 0;
+                oy++;
+            }
+            if (++kx == g.KernelW)
+            {
+                kx = 0;
+                if (++ky == g.KernelH) { ky = 0; ch++; }
+            }
+        }
     }
 
     public override void Pack(float* dst, int width, int r0, int count, int k0, int kc)
