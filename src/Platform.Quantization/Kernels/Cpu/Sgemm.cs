@@ -119,6 +119,10 @@ public static unsafe class Sgemm
             Slice(a, b, 0, m, 0, n, k, alpha, beta, c, ldc, rowBias, colBias, relu);
             return;
         }
+        // Activations times weights split over the weights' columns would re-pack the activations in every unit:
+        // pack them once, shared, instead.
+        if (a.Prepacked is null && b.Prepacked is not null && Grid(mp, np, k, threads, true, false).Item2 > 1)
+            a = new PackedPanelSource(PackedMatrix.PackLeftShared(a, m, k, threads));
         (int tm, int tn) = Grid(mp, np, k, threads, a.Prepacked is null, b.Prepacked is null);
         var job = new Job(a, b, m, n, k, alpha, beta, (nint)c, ldc, (nint)rowBias, (nint)colBias, relu, tm, tn, mp, np);
         WorkQueue.Run(tm * tn, threads, job.Execute);
