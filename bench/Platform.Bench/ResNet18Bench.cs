@@ -71,6 +71,8 @@ internal static class ResNet18Bench
             Console.WriteLine($"  per-op wall time, fastest of 20 runs (ms; sum {wall.Fastest.Values.Sum():F2}):");
             foreach (var g in wall.Fastest.GroupBy(kv => kv.Key.OpType).OrderByDescending(g => g.Sum(kv => kv.Value)))
                 Console.WriteLine($"    {g.Key,-20} {g.Sum(kv => kv.Value),8:F3}  ({g.Count()} nodes)");
+            foreach (var (node, ms) in wall.Fastest.OrderByDescending(kv => kv.Value).Take(8))
+                Console.WriteLine($"    {node.Describe(),-40} {ms,8:F3} ms");
             Console.WriteLine("  slowest nodes (calling thread's CPU):");
             foreach (var (node, ms) in timer.PerNode.OrderByDescending(kv => kv.Value).Take(12))
             {
