@@ -12,7 +12,7 @@ internal sealed unsafe class Im2ColPanelSource(float* image, in Conv2DGeometry g
     private readonly Conv2DGeometry _g = g;
 
     /// <summary>Copies len floats; runs of 16+ use whole vectors, the last one overlapping the previous.</summary>
-    private static void CopyRun(float* src, float* dst, int len)
+    internal static void CopyRun(float* src, float* dst, int len)
     {
         if (Vector512.IsHardwareAccelerated && len >= 16)
         {
@@ -28,7 +28,7 @@ internal sealed unsafe class Im2ColPanelSource(float* image, in Conv2DGeometry g
     /// dst[t] = src[2t] for t &lt; len. Only src[0, available) may be read: vectors cover the chunks whose
     /// 32-float read fits, the rest is scalar.
     /// </summary>
-    private static void CopyEvenRun(float* src, float* dst, int len, long available)
+    internal static void CopyEvenRun(float* src, float* dst, int len, long available)
     {
         int t = 0;
         if (Avx512F.IsSupported)

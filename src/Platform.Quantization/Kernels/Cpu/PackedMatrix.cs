@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Platform.Quantization.Kernels.Cpu;
 
 /// <summary>
@@ -34,6 +37,41 @@ public sealed unsafe class PackedMatrix
                 int k0 = kb * BlockDepth, kc = Math.Min(BlockDepth, depth - k0);
                 source.Pack(d + (long)k0 * PaddedRows, Width, 0, PaddedRows, k0, kc);
             }
+    }
+
+    private PackedMatrix(int rows, int depth, float[] data)
+    {
+        Rows = rows;
+        Depth = depth;
+        IsLeft = true;
+        Width = Sgemm.MR;
+        PaddedRows = (rows + Width - 1) / Width * Width;
+        BlockDepth = Sgemm.DepthBlocking(depth).BlockDepth;
+        Data = data;
+    }
+
+    [ThreadStatic] private static float[]? s_scratch;
+
+    /// <summary>
+    /// Packs a left operand that is not constant (im2col of the activations) once, its panels spread over
+    /// <paramref name="threads"/>, into a per-thread pinned buffer: valid until this thread's next call.
+    /// </summary>
+    internal static PackedMatrix PackLeftShared(PanelSource source, int rows, int depth, int threads)
+    {
+        int paddedRows = (rows + Sgemm.MR - 1) / Sgemm.MR * Sgemm.MR;
+        int length = Math.Max(1, checked(paddedRows * depth));
+        if (s_scratch is null || s_scratch.Length < length) s_scratch = GC.AllocateUninitializedArray<float>(length, pinned: true);
+        var packed = new PackedMatrix(rows, depth, s_scratch);
+        (int blocks, int blockDepth) = Sgemm.DepthBlocking(depth);
+        int panels = paddedRows / Sgemm.MR;
+        nint data = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s_scratch));
+        WorkQueue.Run(blocks * panels, threads, i =>
+        {
+            int kb = i / panels, p = i - kb * panels;
+            int k0 = kb * blockDepth, kc = Math.Min(blockDepth, depth - k0);
+            source.Pack((float*)data + (long)k0 * paddedRows + (long)p * kc * Sgemm.MR, Sgemm.MR, p * Sgemm.MR, Sgemm.MR, k0, kc);
+        });
+        return packed;
     }
 
     /// <summary>Packs A (M×K; stored K×M when <paramref name="transpose"/>) with leading dimension <paramref name="lda"/>.</summary>

@@ -8,7 +8,7 @@ namespace Platform.Quantization.Kernels.Cpu;
 /// (per row of C and/or per column) and ReLU. Row-major with leading dimensions. BLIS-style:
 /// the depth is cut into blocks of at most <see cref="MaxBlockDepth"/>, operands are packed into
 /// panels (or come pre-packed as <see cref="PackedMatrix"/>) and an 8×32 register tile does the work.
-/// Threads split the C tile grid statically; each packs its own slice of the activations.
+/// Threads take work units (blocks of the C tile grid) from a shared counter; each packs the activations its unit reads.
 /// </summary>
 public static unsafe class Sgemm
 {
@@ -119,24 +119,42 @@ public static unsafe class Sgemm
             Slice(a, b, 0, m, 0, n, k, alpha, beta, c, ldc, rowBias, colBias, relu);
             return;
         }
-        (int tm, int tn) = Grid(mp, np, threads);
-        int workers = tm * tn;
+        // Activations times weights split over the weights' columns would re-pack the activations in every unit:
+        // pack them once, shared, instead.
+        if (a.Prepacked is null && b.Prepacked is not null && Grid(mp, np, k, threads, true, false).Item2 > 1)
+            a = new PackedPanelSource(PackedMatrix.PackLeftShared(a, m, k, threads));
+        (int tm, int tn) = Grid(mp, np, k, threads, a.Prepacked is null, b.Prepacked is null);
         var job = new Job(a, b, m, n, k, alpha, beta, (nint)c, ldc, (nint)rowBias, (nint)colBias, relu, tm, tn, mp, np);
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, job.Execute);
+        WorkQueue.Run(tm * tn, threads, job.Execute);
     }
 
-    /// <summary>Chooses tm×tn ≤ threads to minimise the largest slice; prefers splitting N (each thread then packs less of B).</summary>
-    private static (int, int) Grid(int mp, int np, int threads)
+    // Cost model in multiply-adds: packing one element of an operand costs about as much as 16 of them
+    // (the kernel does 32 per cycle, im2col about 2 elements), streaming a pre-packed element from L3 about 4,
+    // starting a unit about 100k.
+    private const double PackCost = 16, ReadCost = 4, UnitCost = 100_000;
+
+    /// <summary>
+    /// Cuts the C tile grid into tm×tn work units. Splitting rows re-packs B in every unit and splitting columns
+    /// re-packs A, so the split goes along the side whose operand is pre-packed; more, smaller units than threads
+    /// let a thread that starts late (busy machine) or runs slow take fewer of them.
+    /// </summary>
+    internal static (int, int) Grid(int mp, int np, int k, int threads, bool packA, bool packB)
     {
         (int, int) best = (1, 1);
-        long bestCost = long.MaxValue;
-        for (int tn = threads; tn >= 1; tn--)
-        {
-            int tm = threads / tn;
-            if (tm > mp || tn > np) continue;
-            long cost = (long)((mp + tm - 1) / tm) * ((np + tn - 1) / tn);
-            if (cost < bestCost) { bestCost = cost; best = (tm, tn); }
-        }
+        double bestCost = double.MaxValue;
+        int maxUnits = threads * 8;
+        for (int tm = 1; tm <= Math.Min(mp, maxUnits); tm++)
+            for (int tn = 1; tn <= Math.Min(np, maxUnits / tm); tn++)
+            {
+                long rows = (long)(mp + tm - 1) / tm * MR, cols = (long)(np + tn - 1) / tn * NR;
+                double unit = (double)rows * cols * k + UnitCost
+                    + k * (packA ? PackCost : ReadCost) * rows * ((cols + NC - 1) / NC)
+                    + k * (packB ? PackCost : ReadCost) * cols * ((rows + MC - 1) / MC);
+                int units = tm * tn;
+                // Half a unit: the expected imbalance at the end.
+                double cost = ((units + threads - 1) / threads + 0.5) * unit;
+                if (cost < bestCost) { bestCost = cost; best = (tm, tn); }
+            }
         return best;
     }
 

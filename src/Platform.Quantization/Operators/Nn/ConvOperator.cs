@@ -97,7 +97,7 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
                     }
                     PanelSource source;
                     if (pointwise) source = new StridedPanelSource(image, 1, inSize);
-                    else if (geometry is { } geo) source = new Im2ColPanelSource(image, geo);
+                    else if (geometry is { } geo) source = new PaddedIm2ColPanelSource(PaddedImage(image, geo), geo);
                     else
                     {
                         Im2ColND(image, cg, spatial, a, pcol, outSize);
@@ -113,6 +113,7 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
     private static double Utilisation(int n, int tile) => n == 0 ? 1 : n / (double)((n + tile - 1) / tile * tile);
 
     [ThreadStatic] private static float[]? s_transposed;
+    [ThreadStatic] private static float[]? s_padded;
 
     /// <summary>Yᵀ[outSize, mg] = columnsᵀ·Wᵀ (+ Zᵀ), bias per column, then transposed into Y.</summary>
     private static void RunTransposed(float* image, Conv2DGeometry geo, PackedMatrix wt, float* output, bool residual, float* bias, bool relu,
@@ -120,13 +121,26 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
     {
         int len = mg * outSize;
         if (s_transposed is null || s_transposed.Length < len) s_transposed = GC.AllocateUninitializedArray<float>(len, pinned: true);
+        float* padded = PaddedImage(image, geo);
         fixed (float* t = s_transposed)
         {
             if (residual) Transpose(output, t, mg, outSize);
-            Sgemm.Run(new Im2ColPanelSource(image, geo), new PackedPanelSource(wt), outSize, mg, kg, 1f, residual ? 1f : 0f, t, mg,
+            Sgemm.Run(new PaddedIm2ColPanelSource(padded, geo), new PackedPanelSource(wt), outSize, mg, kg, 1f, residual ? 1f : 0f, t, mg,
                 null, bias, relu, threads);
             Transpose(t, output, outSize, mg);
         }
+    }
+
+    /// <summary>The image with its padding written out, in a pinned per-thread buffer valid until the next call.</summary>
+    private static float* PaddedImage(float* image, in Conv2DGeometry geo)
+    {
+        // Nothing to pad (1×1 and unpadded kernels): the image is its own padded copy.
+        if (PaddedIm2ColPanelSource.PaddedHeight(geo) == geo.InH && PaddedIm2ColPanelSource.PaddedWidth(geo) == geo.InW) return image;
+        int length = checked((int)PaddedIm2ColPanelSource.PaddedLength(geo));
+        if (s_padded is null || s_padded.Length < length) s_padded = GC.AllocateUninitializedArray<float>(length, pinned: true);
+        float* padded = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_padded));
+        PaddedIm2ColPanelSource.PadImage(image, geo, padded);
+        return padded;
     }
 
     /// <summary>dst[j, i] = src[i, j] for src rows × cols, in cache-sized blocks.</summary>
