@@ -3,7 +3,7 @@ using Npgsql;
 using Platform.Data;
 using Platform.Migrations;
 
-namespace Platform.Data.Tests;
+namespace Platform.Tests.Shared;
 
 /// <summary>
 /// A fresh database per test class on the server named by QPLAT_PG, migrated by the migrator's
