@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using Platform.Data;
@@ -5,6 +7,9 @@ using Platform.Data.Artifacts;
 using Platform.Web.Auth;
 using Platform.Web.DataSets;
 using Platform.Web.Health;
+using Platform.Web.Jobs;
+using Platform.Web.Sweeps;
+using Platform.Bus.Telemetry;
 using Platform.Web.Models;
 using Platform.Web.Teams;
 using Platform.Web.Tokens;
@@ -41,10 +46,15 @@ public static class PlatformWebExtensions
             o.BufferBodyLengthLimit = requestLimit;
         });
 
+        // Enums travel as camelCase strings ("quantize", "cpu", "succeeded"); input is read case-insensitively.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         builder.Services.AddPlatformAuth();
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [PostgresHealthCheck.ReadyTag]);
+        builder.Services.AddPlatformTelemetry(builder.Configuration, "platform-web");
+        builder.AddPlatformJobs();
+        builder.AddPlatformSweeps();
         return builder;
     }
 
@@ -65,6 +75,8 @@ public static class PlatformWebExtensions
         api.MapTokens();
         api.MapModels();
         api.MapDataSets();
+        api.MapJobs();
+        app.MapPlatformSweeps();
         return app;
     }
 }
