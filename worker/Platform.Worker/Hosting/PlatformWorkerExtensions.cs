@@ -2,6 +2,8 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Platform.Bus;
 using Platform.Bus.Telemetry;
 using Platform.Contracts;
@@ -11,6 +13,7 @@ using Platform.Data.Artifacts;
 using Platform.Worker.Devices;
 using Platform.Worker.Jobs;
 using Platform.Worker.Registration;
+using Platform.Worker.Telemetry;
 
 namespace Platform.Worker.Hosting;
 
@@ -62,6 +65,9 @@ public static class PlatformWorkerExtensions
         services.AddSingleton<JobOutcomeLog>();
         services.AddSingleton<QuantizeJobRunner>();
         services.AddHostedService<WorkerRegistration>();
+        // Only takes effect where the host turned OpenTelemetry on; adds the worker's spans and metrics to it.
+        services.ConfigureOpenTelemetryTracerProvider(b => b.AddSource(WorkerTelemetry.Name));
+        services.ConfigureOpenTelemetryMeterProvider(b => b.AddMeter(WorkerTelemetry.Name));
         return services;
     }
 

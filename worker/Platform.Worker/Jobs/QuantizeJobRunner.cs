@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ using Platform.Quantization.Pipeline;
 using Platform.Quantization.Specs;
 using Platform.Worker.Devices;
 using Platform.Worker.Hosting;
+using Platform.Worker.Telemetry;
 
 namespace Platform.Worker.Jobs;
 
@@ -31,7 +33,17 @@ public sealed class QuantizeJobRunner(
 
     public async Task<JobOutcome> RunAsync(Guid jobId, IPublishEndpoint publisher, CancellationToken messageToken)
     {
+        // A child of MassTransit's consume span, so a trace follows the job from the HTTP request to here and back.
+        using var activity = WorkerTelemetry.Source.StartActivity("quantize job");
+        activity?.SetTag("job.id", jobId);
+        activity?.SetTag("worker.id", options.Id);
+        long started = Stopwatch.GetTimestamp();
         var outcome = await RunCoreAsync(jobId, publisher, messageToken);
+        var tag = new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant());
+        activity?.SetTag("job.outcome", tag.Value);
+        if (outcome == JobOutcome.Failed) activity?.SetStatus(ActivityStatusCode.Error);
+        WorkerTelemetry.Jobs.Add(1, tag);
+        if (outcome != JobOutcome.NotClaimed) WorkerTelemetry.JobDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tag);
         outcomes.Record(jobId, outcome);
         return outcome;
     }
