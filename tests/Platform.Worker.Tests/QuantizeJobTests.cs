@@ -71,7 +71,8 @@ public sealed class QuantizeJobTests(PostgresDatabase database, ITestOutputHelpe
         Assert.Contains("calibrate", stages);
         Assert.Contains("evaluate", stages);
         Assert.IsType<JobSucceeded>(events[^1]);
-        Assert.Empty(Directory.Exists(worker.Options.ScratchDirectory) ? Directory.GetFileSystemEntries(worker.Options.ScratchDirectory) : []);
+        var scratch = JobScratch.WorkerRoot(worker.Options.ScratchDirectory, worker.Options.Id);
+        Assert.Empty(Directory.Exists(scratch) ? Directory.GetFileSystemEntries(scratch) : []);
     }
 
     [Fact]

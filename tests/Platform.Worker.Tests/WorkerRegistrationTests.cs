@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics.X86;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts;
+using Platform.Worker.Jobs;
 using Platform.Worker.Tests.Infrastructure;
 
 namespace Platform.Worker.Tests;
@@ -11,7 +12,15 @@ public sealed class WorkerRegistrationTests(PostgresDatabase database) : IClassF
     [Fact]
     public async Task A_worker_registers_heartbeats_and_deregisters_on_a_clean_stop()
     {
-        await using var worker = await WorkerTestHost.StartAsync(database, id: "registration-test");
+        // What a killed predecessor with the same id left in its scratch folder.
+        var scratchRoot = Path.Combine(Path.GetTempPath(), "qplat-worker-tests", "registration-" + Guid.NewGuid().ToString("N")[..8]);
+        var leftover = Path.Combine(JobScratch.WorkerRoot(scratchRoot, "registration-test"), "stale-job", "model.onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(leftover)!);
+        await File.WriteAllTextAsync(leftover, "x");
+
+        await using var worker = await WorkerTestHost.StartAsync(database, id: "registration-test",
+            settings: new Dictionary<string, string?> { ["Platform:Worker:ScratchDirectory"] = scratchRoot });
+        Assert.False(File.Exists(leftover), "the predecessor's scratch files were not removed at start");
 
         await using var db = database.NewContext();
         var row = await db.WorkerInstances.AsNoTracking().SingleAsync(w => w.Id == "registration-test");

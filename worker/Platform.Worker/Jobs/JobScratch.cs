@@ -15,6 +15,29 @@ public sealed class JobScratch : IDisposable
 
     private JobScratch(string directory) => Directory = directory;
 
+    /// <summary>
+    /// This worker's own folder under the scratch root. Workers on one machine share the root, so each
+    /// only ever deletes inside its own folder.
+    /// </summary>
+    public static string WorkerRoot(string root, string workerId) =>
+        Path.Combine(root, string.Concat(workerId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')));
+
+    /// <summary>
+    /// Removes what a previous run of this worker id left behind when it was killed mid-job (a container
+    /// restarted under the same host name and pid). Called at start, before any job runs.
+    /// </summary>
+    public static void CleanLeftovers(string workerRoot)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(workerRoot)) System.IO.Directory.Delete(workerRoot, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not fatal: each job gets a fresh folder anyway.
+        }
+    }
+
     public static JobScratch Create(string root, Guid jobId)
     {
         var dir = Path.Combine(root, $"{jobId:N}-{Guid.NewGuid():N}"[..45]);

@@ -71,7 +71,7 @@ public sealed class QuantizeJobRunner(
         {
             pump.Report(new("staging", 0));
             inputs = await LoadAsync(jobId, run.Token);
-            scratch = JobScratch.Create(options.ScratchDirectory, jobId);
+            scratch = JobScratch.Create(JobScratch.WorkerRoot(options.ScratchDirectory, options.Id), jobId);
             var request = await StageAsync(inputs, scratch, run.Token);
             var engineProgress = new ScaledProgress(pump, EngineStart, EngineEnd);
             string outDir = scratch.PathOf("out");

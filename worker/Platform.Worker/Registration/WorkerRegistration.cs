@@ -5,13 +5,15 @@ using Microsoft.Extensions.Logging;
 using Platform.Data;
 using Platform.Worker.Devices;
 using Platform.Worker.Hosting;
+using Platform.Worker.Jobs;
 
 namespace Platform.Worker.Registration;
 
 /// <summary>
 /// Keeps this worker's worker_instances row: upserted at start (host, device, capabilities), its
 /// last_heartbeat_at touched every heartbeat, deleted on a clean stop. A crashed worker's row stays
-/// with a stale heartbeat, which is how the portal tells the living from the dead.
+/// with a stale heartbeat, which is how the portal tells the living from the dead. At start it also clears
+/// the scratch files a killed predecessor with the same id left behind.
 /// </summary>
 public sealed class WorkerRegistration(
     IServiceScopeFactory scopes, WorkerOptions options, CpuCapabilities cpu, ILogger<WorkerRegistration> log) : BackgroundService
@@ -20,6 +22,7 @@ public sealed class WorkerRegistration(
     {
         // Registered before the bus starts consuming, so a job's worker_id always has a row to point at.
         await UpsertAsync(cancellationToken);
+        JobScratch.CleanLeftovers(JobScratch.WorkerRoot(options.ScratchDirectory, options.Id));
         log.LogInformation("Worker {WorkerId} registered: {Device} on {Cpu}, {Cores} cores, {Isa}",
             options.Id, options.Device, cpu.Model, cpu.Cores, string.Join(' ', cpu.Isa));
         await base.StartAsync(cancellationToken);
