@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Platform.Bus.Telemetry;
 using Platform.Contracts.Messages;
-using Platform.Worker.Telemetry;
 using Platform.Worker.Tests.Infrastructure;
 
 namespace Platform.Worker.Tests;
@@ -15,7 +15,7 @@ public sealed class WorkerTelemetryTests(PostgresDatabase database) : IClassFixt
         var spans = new ConcurrentQueue<Activity>();
         using var tracing = new ActivityListener
         {
-            ShouldListenTo = s => s.Name is WorkerTelemetry.Name or "MassTransit",
+            ShouldListenTo = s => s.Name is PlatformTelemetry.SourceName or "MassTransit",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Enqueue,
         };
@@ -25,12 +25,12 @@ public sealed class WorkerTelemetryTests(PostgresDatabase database) : IClassFixt
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == WorkerTelemetry.Name) l.EnableMeasurementEvents(instrument);
+                if (instrument.Meter.Name == PlatformMetrics.MeterName) l.EnableMeasurementEvents(instrument);
             },
         };
         metrics.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
         {
-            if (instrument.Name != "platform.worker.stage.duration") return;
+            if (instrument.Name != "platform.job.stage.duration") return;
             foreach (var t in tags) if (t.Key == "stage") stages[(string)t.Value!] = value;
         });
         metrics.Start();
@@ -50,6 +50,6 @@ public sealed class WorkerTelemetryTests(PostgresDatabase database) : IClassFixt
         foreach (var stage in new[] { "staging", "calibrate", "evaluate", "store" })
             Assert.True(stages.ContainsKey(stage), $"no duration recorded for stage {stage}");
 
-        bool IsJob(Activity a) => a.Source.Name == WorkerTelemetry.Name && Equals(a.GetTagItem("job.id"), jobId);
+        bool IsJob(Activity a) => a.Source.Name == PlatformTelemetry.SourceName && Equals(a.GetTagItem("job.id"), jobId);
     }
 }

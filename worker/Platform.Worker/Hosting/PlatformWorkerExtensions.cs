@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 using Platform.Bus;
 using Platform.Bus.Telemetry;
 using Platform.Contracts;
@@ -65,8 +64,10 @@ public static class PlatformWorkerExtensions
         services.AddSingleton<JobOutcomeLog>();
         services.AddSingleton<QuantizeJobRunner>();
         services.AddHostedService<WorkerRegistration>();
-        // Only takes effect where the host turned OpenTelemetry on; adds the worker's spans and metrics to it.
-        services.ConfigureOpenTelemetryTracerProvider(b => b.AddSource(WorkerTelemetry.Name));
+        // The shared instruments (queue wait, stage durations); AddPlatformTelemetry registers the same, whichever comes first.
+        services.AddMetrics();
+        services.TryAddSingleton<PlatformMetrics>();
+        // Only takes effect where the host turned OpenTelemetry on; adds the worker's own meter to it.
         services.ConfigureOpenTelemetryMeterProvider(b => b.AddMeter(WorkerTelemetry.Name));
         return services;
     }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Platform.Quantization.Pipeline;
-using Platform.Worker.Telemetry;
 
 namespace Platform.Worker.Jobs;
 
@@ -21,13 +20,16 @@ public sealed class ProgressPump : IProgress<PipelineProgress>
     private readonly Lock _gate = new();
     private readonly Task _loop;
     private readonly Activity? _activity;
+    private readonly Action<string, TimeSpan>? _stageEnded;
     private string? _stage;
     private long _lastSent;
     private long _stageStarted;
 
-    public ProgressPump(Func<PipelineProgress, Task> send, TimeSpan interval, ILogger log, TimeProvider? clock = null)
+    /// <param name="stageEnded">Called with each stage's name and duration when the next one starts (and at the end).</param>
+    public ProgressPump(Func<PipelineProgress, Task> send, TimeSpan interval, ILogger log, TimeProvider? clock = null,
+        Action<string, TimeSpan>? stageEnded = null)
     {
-        _send = send; _interval = interval; _log = log; _clock = clock ?? TimeProvider.System;
+        _send = send; _interval = interval; _log = log; _clock = clock ?? TimeProvider.System; _stageEnded = stageEnded;
         _activity = Activity.Current;
         _loop = Task.Run(PumpAsync);
     }
@@ -60,8 +62,7 @@ public sealed class ProgressPump : IProgress<PipelineProgress>
 
     private void EndStage(long now)
     {
-        if (_stage is not null)
-            WorkerTelemetry.StageDuration.Record(_clock.GetElapsedTime(_stageStarted, now).TotalSeconds, new KeyValuePair<string, object?>("stage", _stage));
+        if (_stage is not null) _stageEnded?.Invoke(_stage, _clock.GetElapsedTime(_stageStarted, now));
     }
 
     private async Task PumpAsync()

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.Bus.Telemetry;
 using Platform.Contracts;
 using Platform.Contracts.Messages;
 using Platform.Data;
@@ -26,7 +27,7 @@ namespace Platform.Worker.Jobs;
 /// </summary>
 public sealed class QuantizeJobRunner(
     IServiceScopeFactory scopes, WorkerOptions options, IQuantizationEngine engine, CpuCapabilities cpu,
-    JobOutcomeLog outcomes, IHostApplicationLifetime lifetime, ILogger<QuantizeJobRunner> log)
+    JobOutcomeLog outcomes, PlatformMetrics metrics, IHostApplicationLifetime lifetime, ILogger<QuantizeJobRunner> log)
 {
     // Share of the job's progress each phase takes.
     private const double EngineStart = 0.05, EngineEnd = 0.90, StoreAt = 0.97;
@@ -34,7 +35,7 @@ public sealed class QuantizeJobRunner(
     public async Task<JobOutcome> RunAsync(Guid jobId, IPublishEndpoint publisher, CancellationToken messageToken)
     {
         // A child of MassTransit's consume span, so a trace follows the job from the HTTP request to here and back.
-        using var activity = WorkerTelemetry.Source.StartActivity("quantize job");
+        using var activity = PlatformTelemetry.Source.StartActivity("quantize job");
         activity?.SetTag("job.id", jobId);
         activity?.SetTag("worker.id", options.Id);
         long started = Stopwatch.GetTimestamp();
@@ -64,7 +65,8 @@ public sealed class QuantizeJobRunner(
         using var run = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         await using var keeper = new LeaseKeeper(scopes, jobId, options.Id, options.Lease, options.Heartbeat, run, log);
         keeper.Start();
-        var pump = new ProgressPump(p => SendProgressAsync(jobId, attempt, p, publisher), options.ProgressInterval, log);
+        var pump = new ProgressPump(p => SendProgressAsync(jobId, attempt, p, publisher), options.ProgressInterval, log,
+            stageEnded: (stage, duration) => metrics.RecordStage(stage, duration, options.Device));
         JobInputs? inputs = null;
         JobScratch? scratch = null;
         try
@@ -191,6 +193,7 @@ public sealed class QuantizeJobRunner(
         if (job.Model is null) throw new JobInputException($"Job {jobId} names model {job.ModelId}, which no longer exists; submit the job again with a current model.");
         if (job.EvaluationDataSet is null)
             throw new JobInputException($"Job {jobId} has no evaluation data set: every quantize job needs one (evaluationDatasetId) to measure the variant.");
+        if (job.StartedAt is { } started) metrics.RecordQueueWait(started - job.CreatedAt, options.Device);
         return new JobInputs(job, job.Model, job.CalibrationDataSet, job.EvaluationDataSet);
     }
 
