@@ -212,6 +212,7 @@ until [[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/health/ready" 2>/dev/n
   sleep 0.3
 done
 say "web app ready at $base"
+echo "$base" >"$state/url"
 
 # ---------------------------------------------------------------- API helpers
 
