@@ -363,7 +363,7 @@ cat <<EOF
 
 run: portal/API    $base/api/v1
 run: API reference $base/scalar  (OpenAPI: $base/openapi/v1.json)
-run: Hangfire      $base/hangfire  (admin)
+run: Hangfire      $base/hangfire?token=$admin_token  (admin; the token is kept in a cookie after the first visit)
 run: admin token   $admin_token
 run: demo token    $demo_token  (team demo)
 run: try           curl -H "Authorization: Bearer $demo_token" $base/api/v1/jobs/$job_id
