@@ -15,8 +15,8 @@ public sealed class Percentiles(IEnumerable<double> values)
     public double Max => _sorted.Length == 0 ? double.NaN : _sorted[^1];
 
     public string Row(string label) =>
-        Count == 0 ? $"  {label,-44} {"(no samples)",9}"
-        : $"  {label,-44} {P50,9:F1} {P90,9:F1} {Min,9:F1} {Max,9:F1} {Count,6}";
+        Count == 0 ? $"  {label,-52} {"(no samples)",9}"
+        : $"  {label,-52} {P50,9:F1} {P90,9:F1} {Min,9:F1} {Max,9:F1} {Count,6}";
 
-    public static string Header(string title) => $"  {title,-44} {"p50 ms",9} {"p90 ms",9} {"min ms",9} {"max ms",9} {"n",6}";
+    public static string Header(string title) => $"  {title,-52} {"p50 ms",9} {"p90 ms",9} {"min ms",9} {"max ms",9} {"n",6}";
 }

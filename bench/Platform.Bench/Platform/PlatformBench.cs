@@ -113,9 +113,9 @@ public static class PlatformBench
         Console.WriteLine(Percentiles.Header("measure"));
         Console.WriteLine(serverP.Row("server: createdAt → startedAt"));
         Console.WriteLine(new Percentiles(queued).Row("server: createdAt → dispatchedAt"));
-        Console.WriteLine(new Percentiles(observed).Row("client: POST sent → GET shows Running (5 ms poll)"));
+        Console.WriteLine(new Percentiles(observed).Row("client: POST sent → GET shows Running (5 ms polls)"));
         Console.WriteLine(new Percentiles(post).Row("client: POST /jobs round trip"));
-        Console.WriteLine(new Percentiles(run).Row("server: startedAt → finishedAt (the job itself)"));
+        Console.WriteLine(new Percentiles(run).Row("server: startedAt → finishedAt (the job)"));
         bool met = serverP.Count > 0 && serverP.P50 < 100;
         Console.WriteLine($"  target submit → Running p50 < 100 ms: {(met ? "met" : "NOT met")} ({serverP.P50:F1} ms){(failed > 0 ? $"; {failed} job(s) did not succeed" : "")}");
         return met && failed == 0 ? 0 : 1;
