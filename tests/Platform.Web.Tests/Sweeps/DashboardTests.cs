@@ -42,8 +42,10 @@ public sealed class DashboardTests(SweepsAppFixture app) : IClassFixture<SweepsA
     public async Task Admin_token_in_the_query_once_sets_an_httponly_strict_cookie_that_lets_the_browser_in()
     {
         using var browser = app.Client();
-        var first = await browser.GetAsync($"/hangfire?token={Uri.EscapeDataString(SweepsAppFixture.AdminToken)}");
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var first = await browser.GetAsync($"/hangfire/recurring?token={Uri.EscapeDataString(SweepsAppFixture.AdminToken)}&from=5");
+        // Back to the same page without the token, so it leaves the address bar and the history.
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal("/hangfire/recurring?from=5", first.Headers.Location?.OriginalString);
         var cookie = Assert.Single(first.Headers.GetValues("Set-Cookie"));
         Assert.StartsWith(DashboardAuthenticationHandler.CookieName + "=", cookie);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
@@ -52,7 +54,7 @@ public sealed class DashboardTests(SweepsAppFixture app) : IClassFixture<SweepsA
         Assert.DoesNotContain(SweepsAppFixture.AdminToken, cookie);
 
         // Later pages carry only the cookie.
-        var next = await browser.GetAsync("/hangfire/recurring");
+        var next = await browser.GetAsync(first.Headers.Location);
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
         Assert.False(next.Headers.Contains("Set-Cookie"));
 
@@ -77,7 +79,7 @@ public sealed class DashboardTests(SweepsAppFixture app) : IClassFixture<SweepsA
         var token = (await created.Content.ReadFromJsonAsync<Token>())!.Value;
 
         using var browser = app.Client();
-        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/hangfire?token={Uri.EscapeDataString(token)}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync($"/hangfire?token={Uri.EscapeDataString(token)}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/hangfire")).StatusCode);
 
         await app.Database.ScalarAsync<int>(

@@ -88,6 +88,22 @@ public static class SweepsWebExtensions
 
     public static WebApplication MapPlatformSweeps(this WebApplication app)
     {
+        // Runs after authorization: an admin who came with ?token= has its cookie now, so the token leaves
+        // the address bar and the browser history by a redirect to the same page without it.
+        app.Use((http, next) =>
+        {
+            if (HttpMethods.IsGet(http.Request.Method)
+                && http.Request.Path.StartsWithSegments(DashboardAuthenticationHandler.Path)
+                && http.Request.Query.ContainsKey(DashboardAuthenticationHandler.QueryParameter)
+                && http.User.HasClaim(CallerClaims.Admin, "true"))
+            {
+                var rest = http.Request.Query.Where(q => q.Key != DashboardAuthenticationHandler.QueryParameter)
+                    .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)));
+                http.Response.Redirect(http.Request.PathBase + http.Request.Path + QueryString.Create(rest));
+                return Task.CompletedTask;
+            }
+            return next(http);
+        });
         app.MapHangfireDashboard(DashboardAuthenticationHandler.Path, new DashboardOptions
         {
             DashboardTitle = "Platform sweeps",
