@@ -1,6 +1,6 @@
 namespace Platform.Web.Tests.Sweeps;
 
-/// <summary>The web app with its Hangfire server on: retention every second, the other sweeps hourly (out of the way).</summary>
+/// <summary>The web app with its Hangfire server on and every sweep due each second, on the in-memory bus.</summary>
 public sealed class HangfireAppFixture : SweepsAppFixture
 {
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
@@ -8,8 +8,8 @@ public sealed class HangfireAppFixture : SweepsAppFixture
         ["Platform:Sweeps:Enabled"] = "true",
         ["Platform:Sweeps:RetentionInterval"] = "00:00:01",
         ["Platform:Sweeps:ArtifactRetentionHours"] = "0",
-        ["Platform:Sweeps:DispatchInterval"] = "01:00:00",
-        ["Platform:Sweeps:ReaperInterval"] = "01:00:00",
+        ["Platform:Sweeps:DispatchInterval"] = "00:00:01",
+        ["Platform:Sweeps:ReaperInterval"] = "00:00:01",
         ["Platform:Sweeps:PollInterval"] = "00:00:01",
     };
 }

@@ -1,6 +1,8 @@
 using Hangfire;
 using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts;
+using Platform.Data.Entities;
 using Platform.Web.Sweeps;
 
 namespace Platform.Web.Tests.Sweeps;
@@ -15,8 +17,8 @@ public sealed class HangfireSweepsTests(HangfireAppFixture app) : IClassFixture<
         {
             var recurring = connection.GetRecurringJobs().ToDictionary(j => j.Id, j => j.Cron);
             Assert.Equal("* * * * * *", recurring[SweepJobs.RetentionId]);
-            Assert.Equal("0 0 * * * *", recurring[SweepJobs.DispatchId]);
-            Assert.Equal("0 0 * * * *", recurring[SweepJobs.ReaperId]);
+            Assert.Equal("* * * * * *", recurring[SweepJobs.DispatchId]);
+            Assert.Equal("* * * * * *", recurring[SweepJobs.ReaperId]);
         }
         Assert.NotEmpty(storage.GetMonitoringApi().Servers());
 
@@ -32,5 +34,40 @@ public sealed class HangfireSweepsTests(HangfireAppFixture app) : IClassFixture<
         }
         using (var connection = storage.GetConnection())
             Assert.NotNull(connection.GetRecurringJobs([SweepJobs.RetentionId]).Single().LastExecution);
+    }
+
+    [Fact]
+    public async Task Hangfire_runs_the_dispatch_sweep_and_the_reaper_against_the_apps_own_bus()
+    {
+        Guid pending = Guid.NewGuid(), expired = Guid.NewGuid();
+        await using (var db = app.Database.NewContext())
+        {
+            var now = DateTimeOffset.UtcNow;
+            var team = new Team { Id = Guid.NewGuid(), Name = "hangfire", CreatedAt = now };
+            var sha = new string('d', 64);
+            db.Teams.Add(team);
+            db.Artifacts.Add(new Artifact { Sha256 = sha, SizeBytes = 0, ChunkSize = 1, CreatedAt = now });
+            db.Models.Add(new Model { Id = Guid.NewGuid(), TeamId = team.Id, Name = "m", ArtifactSha256 = sha, CreatedAt = now });
+            await db.SaveChangesAsync();
+            var modelId = db.Models.Local.Single().Id;
+            // Committed, but its request never sent the command.
+            db.Jobs.Add(new Job { Id = pending, TeamId = team.Id, ModelId = modelId, Status = JobStatus.Pending, CreatedAt = now.AddMinutes(-1) });
+            // Its worker died on the first attempt.
+            db.Jobs.Add(new Job
+            {
+                Id = expired, TeamId = team.Id, ModelId = modelId, Status = JobStatus.Running, Attempt = 1, CreatedAt = now.AddMinutes(-5),
+                StartedAt = now.AddMinutes(-4), LeaseOwner = "dead-worker", WorkerId = "dead-worker", LeaseExpiresAt = now.AddSeconds(-10),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var statuses = await app.Database.ColumnAsync("SELECT status || ':' || attempt FROM platform.jobs WHERE id = ANY($1) ORDER BY id = $2", new[] { pending, expired }, pending);
+            if (statuses.SequenceEqual(["Dispatched:1", "Dispatched:0"])) break;
+            Assert.True(DateTime.UtcNow < deadline, $"the jobs are {string.Join(", ", statuses)} after 30 s, not Dispatched (reaped job first, attempt kept)");
+            await Task.Delay(200);
+        }
     }
 }
