@@ -9,7 +9,11 @@ namespace Platform.Web.Tests;
 public sealed class ReadinessTests : IAsyncLifetime
 {
     private readonly WebApplicationFactory<Program> _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        b.UseSetting($"ConnectionStrings:{PlatformWebExtensions.ConnectionStringName}", "Host=127.0.0.1;Port=1;Database=none;Username=postgres;Timeout=2"));
+    {
+        b.UseSetting($"ConnectionStrings:{PlatformWebExtensions.ConnectionStringName}", "Host=127.0.0.1;Port=1;Database=none;Username=postgres;Timeout=2");
+        // Its own bus: on the shared broker it would join the other apps' event queues and take their events.
+        b.UseSetting("Platform:Bus:Transport", "InMemory");
+    });
 
     [Fact]
     public async Task Ready_is_503_when_PostgreSQL_is_unreachable_while_live_stays_200()

@@ -85,6 +85,27 @@ public static class JobLeases
             """, ct) == 1;
 
     /// <summary>
+    /// <see cref="MarkDispatchedAsync(PlatformDbContext, Guid, CancellationToken)"/> for many jobs in one round trip
+    /// (a batch of a thousand jobs); returns the ids that moved.
+    /// </summary>
+    public static async Task<IReadOnlyList<Guid>> MarkDispatchedAsync(PlatformDbContext db, Guid[] jobIds, CancellationToken ct = default) =>
+        await db.Database.SqlQuery<Guid>($"""
+            UPDATE platform.jobs SET status = 'Dispatched', dispatched_at = now()
+             WHERE id = ANY({jobIds}) AND status = 'Pending'
+            RETURNING id AS "Value"
+            """).ToListAsync(ct);
+
+    /// <summary>
+    /// A Dispatched job whose command was sent again: restarts its claim clock. Conditional on the
+    /// <paramref name="seenDispatchedAt"/> the sender read, so a claim or another sweep in between wins.
+    /// </summary>
+    public static async Task<bool> MarkRedispatchedAsync(PlatformDbContext db, Guid jobId, DateTimeOffset? seenDispatchedAt, CancellationToken ct = default) =>
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE platform.jobs SET dispatched_at = now()
+             WHERE id = {jobId} AND status = 'Dispatched' AND dispatched_at = {seenDispatchedAt}
+            """, ct) == 1;
+
+    /// <summary>
     /// Cancels a job that has not finished. A running job's worker notices at its next heartbeat (the
     /// renewal fails) and stops; its results can no longer commit because <see cref="CompleteAsync"/> needs Running.
     /// </summary>

@@ -118,9 +118,7 @@ public sealed class JobSubmission(
         var sent = await SendAllAsync(jobs);
         if (sent.Count > 0)
         {
-            var marked = sent.Count == 1
-                ? (await JobLeases.MarkDispatchedAsync(db, sent[0].Id, CancellationToken.None) ? [sent[0].Id] : [])
-                : await MarkAllDispatchedAsync(sent.Select(j => j.Id).ToArray());
+            var marked = (await JobLeases.MarkDispatchedAsync(db, sent.Select(j => j.Id).ToArray(), CancellationToken.None)).ToHashSet();
             foreach (var j in sent.Where(j => marked.Contains(j.Id)))
             {
                 j.Status = JobStatus.Dispatched;
@@ -154,21 +152,6 @@ public sealed class JobSubmission(
             log.LogWarning("{Count} of {Total} job(s) left Pending for the dispatch sweep", sent.Count(s => !s), jobs.Count);
         }
         return [.. jobs.Where((_, i) => sent[i])];
-    }
-
-    /// <summary>
-    /// <see cref="JobLeases.MarkDispatchedAsync"/> for many jobs in one statement, with the same condition (only
-    /// Pending moves), because one round trip per job made a 1000-job batch take seconds. It belongs in JobLeases
-    /// next to the single form; it lives here until Platform.Data takes it.
-    /// </summary>
-    private async Task<HashSet<Guid>> MarkAllDispatchedAsync(Guid[] jobIds)
-    {
-        var moved = await db.Database.SqlQuery<Guid>($"""
-            UPDATE platform.jobs SET status = 'Dispatched', dispatched_at = now()
-             WHERE id = ANY({jobIds}) AND status = 'Pending'
-            RETURNING id AS "Value"
-            """).ToListAsync(CancellationToken.None);
-        return [.. moved];
     }
 
     private async Task<(List<Job> Jobs, SubmissionProblem? Problem)> ValidateAsync(

@@ -81,10 +81,7 @@ public sealed class DispatchSweep(
             if (job.Status == nameof(JobStatus.Pending))
                 await JobLeases.MarkDispatchedAsync(db, job.Id, ct);
             else
-                await db.Database.ExecuteSqlAsync($"""
-                    UPDATE platform.jobs SET dispatched_at = now()
-                     WHERE id = {job.Id} AND status = 'Dispatched' AND dispatched_at = {job.DispatchedAt}
-                    """, ct);
+                await JobLeases.MarkRedispatchedAsync(db, job.Id, job.DispatchedAt, ct);
             sent.Add(job.Id);
         }
         metrics.RecordSweep(Name, "resent", sent.Count);
