@@ -35,7 +35,7 @@ public sealed unsafe class PackedMatrix
             for (int kb = 0; kb < blocks; kb++)
             {
                 int k0 = kb * BlockDepth, kc = Math.Min(BlockDepth, depth - k0);
-                source.Pack(d + (long)k0 * PaddedRows, Width, 0, PaddedRows, k0, kc);
+                source.Pack(d + (long)k0 * PaddedRows, Width, 0, rows, k0, kc);
             }
     }
 
@@ -49,6 +49,9 @@ public sealed unsafe class PackedMatrix
         BlockDepth = Sgemm.DepthBlocking(depth).BlockDepth;
         Data = data;
     }
+
+    /// <summary>Packs any source once (what <see cref="PackLeft"/> and <see cref="PackRight"/> do for dense arrays).</summary>
+    internal static PackedMatrix FromSource(PanelSource source, int rows, int depth, bool isLeft) => new(rows, depth, isLeft, source);
 
     [ThreadStatic] private static float[]? s_scratch;
 
@@ -69,7 +72,8 @@ public sealed unsafe class PackedMatrix
         {
             int kb = i / panels, p = i - kb * panels;
             int k0 = kb * blockDepth, kc = Math.Min(blockDepth, depth - k0);
-            source.Pack((float*)data + (long)k0 * paddedRows + (long)p * kc * Sgemm.MR, Sgemm.MR, p * Sgemm.MR, Sgemm.MR, k0, kc);
+            // The last panel holds fewer rows: asking for a full one would read past the end of the source.
+            source.Pack((float*)data + (long)k0 * paddedRows + (long)p * kc * Sgemm.MR, Sgemm.MR, p * Sgemm.MR, Math.Min(Sgemm.MR, rows - p * Sgemm.MR), k0, kc);
         });
         return packed;
     }

@@ -7,7 +7,10 @@ namespace Platform.Quantization.Kernels.Cpu;
 /// </summary>
 internal abstract unsafe class PanelSource
 {
-    /// <summary>Packs rows [r0, r0+count) (r0 a multiple of width) over depth [k0, k0+kc) into dst.</summary>
+    /// <summary>
+    /// Packs rows [r0, r0+count) (r0 a multiple of width) over depth [k0, k0+kc) into dst, zero-filling the last
+    /// panel past <c>count</c>. Callers never ask for rows past the source's end: a strided source cannot check.
+    /// </summary>
     public abstract void Pack(float* dst, int width, int r0, int count, int k0, int kc);
 
     /// <summary>
