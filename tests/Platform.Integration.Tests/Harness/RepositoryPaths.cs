@@ -1,0 +1,39 @@
+namespace Platform.Integration.Tests.Harness;
+
+/// <summary>
+/// Where things are: the repository these binaries were built from (found by walking up to Platform.sln),
+/// and the checkout whose scripts/services.sh runs the shared PostgreSQL and RabbitMQ
+/// (the same repository unless QPLAT_SERVICES_ROOT names another, e.g. the main checkout of a worktree).
+/// </summary>
+public static class RepositoryPaths
+{
+    public const string ServicesRootVariable = "QPLAT_SERVICES_ROOT";
+
+    public static string Root { get; } = FindRoot();
+
+    public static string ServicesRoot =>
+        Environment.GetEnvironmentVariable(ServicesRootVariable) is { Length: > 0 } configured ? configured : Root;
+
+    public static string ServicesScript => Path.Combine(ServicesRoot, "scripts", "services.sh");
+
+    public static string Model(string fileName) => Path.Combine(Root, "tests", "fixtures", "models", fileName);
+
+    /// <summary>The worker's entry assembly, copied beside these tests by the project reference.</summary>
+    public static string WorkerDll
+    {
+        get
+        {
+            var path = Path.Combine(AppContext.BaseDirectory, "Platform.Worker.dll");
+            if (!File.Exists(path))
+                throw new InvalidOperationException($"{path} is missing: build tests/Platform.Integration.Tests, which references worker/Platform.Worker.");
+            return path;
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Platform.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"No Platform.sln above {AppContext.BaseDirectory}.");
+    }
+}
