@@ -4,12 +4,12 @@ namespace Platform.Integration.Tests.Harness;
 
 /// <summary>
 /// Fashion-MNIST .npz data sets built from Debian's dataset-fashion-mnist IDX files by the engine's own
-/// importer, once per test run and cached by size: calibration from the training images, evaluation from the test images.
+/// importer, once and kept in a temporary folder (the same bytes every time): calibration from the training images, evaluation from the test images.
 /// </summary>
 public static class FashionMnistSets
 {
     public const string Folder = "/usr/share/datasets/fashion-mnist";
-    private static readonly string Directory = Path.Combine(Path.GetTempPath(), "qplat-integration-" + Environment.ProcessId);
+    private static readonly string Directory = Path.Combine(Path.GetTempPath(), "qplat-integration-fashion");
     private static readonly Lock Gate = new();
 
     public static string Model => RepositoryPaths.Model("fashion_cnn_bn.onnx");
@@ -32,7 +32,7 @@ public static class FashionMnistSets
             var path = Path.Combine(Directory, name);
             if (!File.Exists(path))
             {
-                var partial = path + ".partial";
+                var partial = $"{path}.{Environment.ProcessId}.partial";
                 IdxImporter.Import(Path.Combine(Folder, images), Path.Combine(Folder, labels), partial, offset, count);
                 File.Move(partial, path, overwrite: true);
             }

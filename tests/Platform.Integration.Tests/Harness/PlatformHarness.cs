@@ -34,13 +34,21 @@ public class PlatformHarness : IAsyncLifetime
     /// <summary>Artifacts:MaxBytes of the web app, or null for its default.</summary>
     protected virtual long? MaxBytes => null;
 
-    /// <summary>What the web app is configured with beyond the database, the token and the bus.</summary>
+    /// <summary>
+    /// What the web app is configured with beyond the database, the token and the bus: sweeps every second (a
+    /// reaped job is sent again within seconds), a short send timeout (a submission during a broker outage answers
+    /// at once and leaves the job Pending for the dispatch sweep).
+    /// </summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> WebSettings =>
     [
-        new("Platform:Sweeps:DispatchIntervalSeconds", "1"),
-        new("Platform:Sweeps:ReaperIntervalSeconds", "1"),
-        new("Platform:Sweeps:StaleDispatchSeconds", "5"),
+        new("Platform:Sweeps:DispatchInterval", "00:00:01"),
+        new("Platform:Sweeps:ReaperInterval", "00:00:01"),
+        new("Platform:Sweeps:PollInterval", "00:00:01"),
+        new("Platform:Sweeps:PendingGrace", "00:00:01"),
+        new("Platform:Sweeps:ClaimTimeout", "00:00:20"),
+        new("Platform:Sweeps:SendTimeout", "00:00:05"),
         new("Platform:Jobs:MaxAttempts", "3"),
+        new("Platform:Jobs:DispatchTimeout", "00:00:02"),
     ];
 
     public IReadOnlyList<WorkerProcess> Workers => _workers;
