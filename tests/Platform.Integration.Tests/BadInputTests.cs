@@ -17,7 +17,7 @@ public sealed class BadInputTests(SmallUploadLimitHarness platform) : IClassFixt
     [Fact]
     public async Task Bytes_that_are_not_onnx_are_400_naming_the_file()
     {
-        using var api = platform.Api(await platform.NewTeamTokenAsync("bad-noise"));
+        using var api = platform.Api((await platform.ValidInputsAsync()).Token);
         var bytes = new byte[4096];
         new Random(7).NextBytes(bytes);
         var problem = await RejectedAsync(() => api.PostModelAsync(bytes, "noise.onnx", "noise"), HttpStatusCode.BadRequest);
@@ -27,7 +27,7 @@ public sealed class BadInputTests(SmallUploadLimitHarness platform) : IClassFixt
     [Fact]
     public async Task Truncated_model_is_400_naming_the_file()
     {
-        using var api = platform.Api(await platform.NewTeamTokenAsync("bad-truncated"));
+        using var api = platform.Api((await platform.ValidInputsAsync()).Token);
         var bytes = await File.ReadAllBytesAsync(FashionMnistSets.Model);
         var problem = await RejectedAsync(() => api.PostModelAsync(bytes[..(bytes.Length * 2 / 3)], "cut.onnx", "cut"), HttpStatusCode.BadRequest);
         Assert.Contains("cut.onnx", problem);
@@ -38,7 +38,7 @@ public sealed class BadInputTests(SmallUploadLimitHarness platform) : IClassFixt
     [InlineData("/api/v1/datasets")]
     public async Task Upload_over_the_limit_is_413_naming_the_limit(string path)
     {
-        using var api = platform.Api(await platform.NewTeamTokenAsync("bad-big" + path.Length));
+        using var api = platform.Api((await platform.ValidInputsAsync()).Token);
         var bytes = new byte[SmallUploadLimitHarness.Limit + 200_000];
         new Random(11).NextBytes(bytes);
         var problem = await RejectedAsync(() => api.Http.PostAsync(path, PlatformApi.Form(bytes, "big.bin", "big")), HttpStatusCode.RequestEntityTooLarge);
@@ -48,12 +48,12 @@ public sealed class BadInputTests(SmallUploadLimitHarness platform) : IClassFixt
     [Fact]
     public async Task Job_with_a_data_set_whose_shape_does_not_fit_the_model_is_4xx_naming_the_input_and_shape()
     {
-        using var api = platform.Api(await platform.NewTeamTokenAsync("bad-shape"));
-        var modelId = await api.CreateModelAsync(FashionMnistSets.Model);
+        var (token, modelId, _) = await platform.ValidInputsAsync();
+        using var api = platform.Api(token);
         var model = await api.GetAsync<JsonElement>($"/api/v1/models/{modelId}");
         var input = model.GetProperty("inputs")[0].GetProperty("name").GetString()!;
         // 14×14 images where the model takes 28×28: a valid .npz, the wrong data for this model.
-        var wrongId = await api.CreateDataSetAsync(WrongShapeNpz());
+        var wrongId = await api.CreateDataSetAsync(WrongShapeNpz(), "small-14x14.npz");
 
         var problem = await RejectedAsync(() => api.PostJobAsync(PlatformApi.QuantizeBody(modelId, wrongId, wrongId)), null);
         Assert.Contains(input, problem);
@@ -76,8 +76,9 @@ public sealed class BadInputTests(SmallUploadLimitHarness platform) : IClassFixt
     [MemberData(nameof(MalformedJobBodies))]
     public async Task Malformed_job_body_is_4xx_naming_the_problem(string body, string named, string label)
     {
-        using var api = platform.Api(await platform.NewTeamTokenAsync("bad-body-" + label.Replace(' ', '-')));
-        var (modelId, dataId) = await ValidInputsAsync(api);
+        Assert.NotEmpty(label);
+        var (token, modelId, dataId) = await platform.ValidInputsAsync();
+        using var api = platform.Api(token);
         var json = body.Replace("MODEL", modelId.ToString()).Replace("DATA", dataId.ToString());
         var problem = await RejectedAsync(() => api.Http.PostAsync("/api/v1/jobs", new StringContent(json, Encoding.UTF8, "application/json")), null);
         Assert.Contains(named, problem, StringComparison.OrdinalIgnoreCase);
@@ -104,14 +105,11 @@ public sealed class BadInputTests(SmallUploadLimitHarness platform) : IClassFixt
         return message;
     }
 
-    private async Task<(Guid Model, Guid Data)> ValidInputsAsync(PlatformApi api) =>
-        (await api.CreateModelAsync(FashionMnistSets.Model), await api.CreateDataSetAsync(FashionMnistSets.Calibration(64)));
-
-    private static string WrongShapeNpz()
+    private static byte[] WrongShapeNpz()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"qplat-wrong-shape-{Environment.ProcessId}.npz");
         const int n = 16;
-        using (var npz = NpzWriter.Create(path))
+        using var buffer = new MemoryStream();
+        using (var npz = new NpzWriter(buffer, leaveOpen: true))
         {
             using (var x = npz.BeginArray(NpzDataSet.InputName, DataType.Float, [n, 1, 14, 14]))
             {
@@ -124,6 +122,6 @@ public sealed class BadInputTests(SmallUploadLimitHarness platform) : IClassFixt
                 y.Complete();
             }
         }
-        return path;
+        return buffer.ToArray();
     }
 }

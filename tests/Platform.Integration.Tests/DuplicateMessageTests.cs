@@ -5,11 +5,13 @@ using Platform.Integration.Tests.Harness;
 namespace Platform.Integration.Tests;
 
 /// <summary>Acceptance: the same QuantizeModel delivered more than once yields one run and one variant.</summary>
-public sealed class DuplicateMessageTests(PlatformHarness platform) : IClassFixture<PlatformHarness>
+[Collection(PlatformCollection.Name)]
+public sealed class DuplicateMessageTests(PlatformHarness platform)
 {
     [Fact]
     public async Task The_same_QuantizeModel_sent_twice_more_yields_one_attempt_and_one_variant()
     {
+        await platform.StopWorkersAsync();
         using var api = platform.Api(await platform.NewTeamTokenAsync("dup"));
         var modelId = await api.CreateModelAsync(FashionMnistSets.Model);
         var calibrationId = await api.CreateDataSetAsync(FashionMnistSets.Calibration(100));

@@ -13,7 +13,8 @@ namespace Platform.Integration.Tests;
 /// Acceptance: the Fashion-MNIST fixture model and data sets uploaded over HTTP, an int8 job run by a real
 /// worker process over RabbitMQ, and a variant whose accuracy is what `qplat quantize` computes locally.
 /// </summary>
-public sealed class QuantizeJobTests(PlatformHarness platform, ITestOutputHelper output) : IClassFixture<PlatformHarness>
+[Collection(PlatformCollection.Name)]
+public sealed class QuantizeJobTests(PlatformHarness platform, ITestOutputHelper output)
 {
     private const int CalibrationSamples = 500;
     private const int EvaluationSamples = 2000;
@@ -27,7 +28,7 @@ public sealed class QuantizeJobTests(PlatformHarness platform, ITestOutputHelper
         var modelId = await api.CreateModelAsync(FashionMnistSets.Model, "fashion-cnn");
         var calibrationId = await api.CreateDataSetAsync(calibration, "fashion-calib");
         var evaluationId = await api.CreateDataSetAsync(evaluation, "fashion-eval");
-        platform.StartWorker();
+        platform.EnsureWorker();
 
         var submitted = await api.SubmitQuantizeAsync(modelId, calibrationId, evaluationId, "int8", "cpu");
         Assert.Contains(submitted.Status, new[] { JobStatus.Pending, JobStatus.Dispatched });

@@ -5,7 +5,8 @@ using Platform.Integration.Tests.Harness;
 namespace Platform.Integration.Tests;
 
 /// <summary>Acceptance: a token of team A sees none of team B's models, data sets, jobs or variants.</summary>
-public sealed class TeamIsolationTests(PlatformHarness platform) : IClassFixture<PlatformHarness>
+[Collection(PlatformCollection.Name)]
+public sealed class TeamIsolationTests(PlatformHarness platform)
 {
     [Fact]
     public async Task Team_A_gets_404_for_team_B_ids_and_never_sees_them_in_lists()
@@ -15,7 +16,7 @@ public sealed class TeamIsolationTests(PlatformHarness platform) : IClassFixture
         var modelId = await b.CreateModelAsync(FashionMnistSets.Model, "b-model");
         var calibrationId = await b.CreateDataSetAsync(FashionMnistSets.Calibration(64), "b-calib");
         var evaluationId = await b.CreateDataSetAsync(FashionMnistSets.Evaluation(64), "b-eval");
-        platform.StartWorker();
+        platform.EnsureWorker();
         var job = await b.SubmitQuantizeAsync(modelId, calibrationId, evaluationId);
         var done = await platform.WaitForJobAsync(b, job.Id, JobStatus.Succeeded, TimeSpan.FromSeconds(90));
         var variantId = done.VariantId ?? throw new InvalidOperationException("a succeeded job without a variant id");

@@ -8,11 +8,13 @@ namespace Platform.Integration.Tests;
 /// Acceptance: a worker SIGKILLed in the middle of a job. Its lease (3 s here) runs out, the reaper puts the
 /// job back, the dispatch sweep sends it again, a second worker runs it: Succeeded once, on attempt 2.
 /// </summary>
-public sealed class WorkerCrashTests(PlatformHarness platform, ITestOutputHelper output) : IClassFixture<PlatformHarness>
+[Collection(PlatformCollection.Name)]
+public sealed class WorkerCrashTests(PlatformHarness platform, ITestOutputHelper output)
 {
     [Fact]
     public async Task Job_of_a_killed_worker_succeeds_exactly_once_on_the_next_attempt()
     {
+        await platform.StopWorkersAsync();
         using var api = platform.Api(await platform.NewTeamTokenAsync("crash"));
         var modelId = await api.CreateModelAsync(FashionMnistSets.Model);
         var calibrationId = await api.CreateDataSetAsync(FashionMnistSets.Calibration(500));
@@ -36,6 +38,6 @@ public sealed class WorkerCrashTests(PlatformHarness platform, ITestOutputHelper
         Assert.NotEqual(running.WorkerId, done.WorkerId);
         Assert.Equal(done.VariantId, Assert.Single(await api.VariantsOfAsync(modelId)).Id);
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM platform.model_variants WHERE job_id = $1", job.Id));
-        Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM platform.jobs"));
+        Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM platform.jobs WHERE model_id = $1", modelId));
     }
 }

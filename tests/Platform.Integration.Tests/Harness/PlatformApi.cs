@@ -44,6 +44,10 @@ public sealed class PlatformApi(HttpClient http) : IDisposable
         return await CreatedIdAsync(response, path);
     }
 
+    /// <summary>Uploads data set bytes that must be accepted; returns the id.</summary>
+    public async Task<Guid> CreateDataSetAsync(byte[] bytes, string fileName) =>
+        await CreatedIdAsync(await PostDataSetAsync(bytes, fileName), fileName);
+
     public Task<HttpResponseMessage> PostJobAsync(object body) => Http.PostAsJsonAsync("/api/v1/jobs", body, Json);
 
     /// <summary>Submits an int8 (or <paramref name="spec"/>) quantize job that must be accepted (202).</summary>

@@ -125,6 +125,16 @@ public class PlatformHarness : IAsyncLifetime
         return worker;
     }
 
+    /// <summary>A running worker of this harness, started if there is none.</summary>
+    public WorkerProcess EnsureWorker() => _workers.FirstOrDefault(w => !w.HasExited) ?? StartWorker();
+
+    /// <summary>Kills every worker this harness started, so a test begins with none running.</summary>
+    public async Task StopWorkersAsync()
+    {
+        foreach (var w in _workers) await w.DisposeAsync();
+        _workers.Clear();
+    }
+
     /// <summary>Everything that helps read a failure: the jobs table, the workers' output, the web app's warnings.</summary>
     public string Diagnostics()
     {
