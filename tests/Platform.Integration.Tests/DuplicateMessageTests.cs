@@ -36,6 +36,8 @@ public sealed class DuplicateMessageTests(PlatformHarness platform)
             TimeSpan.FromSeconds(30), d => d is null ? "" : string.Join(", ", d.Select(kv => $"{kv.Key}={kv.Value}")), platform.Diagnostics, TimeSpan.FromMilliseconds(200));
 
         Assert.True(queued.GetValueOrDefault(queue) >= 2);
+        var faulted = (await platform.Rabbit.QueueDepthsAsync()).Where(kv => kv.Key.EndsWith("_error", StringComparison.Ordinal) && kv.Value > 0).ToList();
+        Assert.True(faulted.Count == 0, $"a duplicate faulted in the consumer instead of being a no-op: {string.Join(", ", faulted)}\n{platform.Diagnostics()}");
         Assert.Equal(1, (await api.GetJobAsync(job.Id)).Attempts);
         Assert.Equal(done.VariantId, Assert.Single(await api.VariantsOfAsync(modelId)).Id);
         Assert.Equal(1L, await platform.Database.ScalarAsync<long>("SELECT count(*) FROM platform.model_variants WHERE job_id = $1", job.Id));

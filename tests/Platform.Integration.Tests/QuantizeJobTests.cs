@@ -31,7 +31,7 @@ public sealed class QuantizeJobTests(PlatformHarness platform, ITestOutputHelper
         platform.EnsureWorker();
 
         var submitted = await api.SubmitQuantizeAsync(modelId, calibrationId, evaluationId, "int8", "cpu");
-        Assert.Contains(submitted.Status, new[] { JobStatus.Pending, JobStatus.Dispatched });
+        Assert.False(PlatformHarness.IsFinal(submitted.Status), $"a job just submitted is already {submitted.Status}");
         var job = await platform.WaitForJobAsync(api, submitted.Id, JobStatus.Succeeded, TimeSpan.FromSeconds(120));
         Assert.Equal(1, job.Attempts);
         Assert.NotNull(job.VariantId);

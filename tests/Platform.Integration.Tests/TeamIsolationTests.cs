@@ -36,8 +36,8 @@ public sealed class TeamIsolationTests(PlatformHarness platform)
             Assert.True(other.StatusCode == HttpStatusCode.NotFound, $"team A's GET {path} answered {(int)other.StatusCode}, not 404: {await other.Content.ReadAsStringAsync()}");
         }
 
-        string[] lists = ["/api/v1/models", "/api/v1/datasets", "/api/v1/jobs", $"/api/v1/jobs?modelId={modelId}", "/api/v1/variants", $"/api/v1/variants?modelId={aModelId}"];
         Guid[] hidden = [modelId, calibrationId, evaluationId, job.Id, variantId];
+        string[] lists = ["/api/v1/models", "/api/v1/datasets", "/api/v1/jobs", $"/api/v1/variants?modelId={aModelId}"];
         foreach (var path in lists)
         {
             using var response = await a.Http.GetAsync(path);
@@ -45,15 +45,19 @@ public sealed class TeamIsolationTests(PlatformHarness platform)
             var body = await response.Content.ReadAsStringAsync();
             foreach (var id in hidden) Assert.DoesNotContain(id.ToString(), body, StringComparison.OrdinalIgnoreCase);
         }
-        // B's list does show them: the filter above is by team, not an empty answer.
-        Assert.Contains(modelId.ToString(), await b.Http.GetStringAsync("/api/v1/models"));
-        Assert.Contains(variantId.ToString(), await b.Http.GetStringAsync($"/api/v1/variants?modelId={modelId}"));
-        // B's model id under A's team filter is either refused (404) or an empty list, never B's variant.
-        using (var filtered = await a.Http.GetAsync($"/api/v1/variants?modelId={modelId}"))
+        // Filtered by B's model: refused as unknown (404) or an empty answer, never B's rows.
+        foreach (var path in new[] { $"/api/v1/jobs?modelId={modelId}", $"/api/v1/variants?modelId={modelId}" })
         {
-            Assert.True(filtered.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"GET /variants?modelId=<B's> answered {(int)filtered.StatusCode}");
-            Assert.DoesNotContain(variantId.ToString(), await filtered.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+            using var filtered = await a.Http.GetAsync(path);
+            Assert.True(filtered.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"team A's GET {path} answered {(int)filtered.StatusCode}");
+            var body = await filtered.Content.ReadAsStringAsync();
+            foreach (var id in hidden.Skip(1)) Assert.DoesNotContain(id.ToString(), body, StringComparison.OrdinalIgnoreCase);
         }
+        // B's lists do show them: the answers above are filtered by team, not empty for everyone.
+        Assert.Contains(modelId.ToString(), await b.Http.GetStringAsync("/api/v1/models"));
+        Assert.Contains(calibrationId.ToString(), await b.Http.GetStringAsync("/api/v1/datasets"));
+        Assert.Contains(job.Id.ToString(), await b.Http.GetStringAsync("/api/v1/jobs"));
+        Assert.Contains(variantId.ToString(), await b.Http.GetStringAsync($"/api/v1/variants?modelId={modelId}"));
 
         // A cannot use B's model or data sets either: refused, and no job row appears.
         long jobsBefore = await platform.Database.ScalarAsync<long>("SELECT count(*) FROM platform.jobs");

@@ -30,7 +30,6 @@ public sealed class WorkerProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
