@@ -16,7 +16,8 @@ namespace Platform.Integration.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class QuantizeJobTests(PlatformHarness platform, ITestOutputHelper output)
 {
-    private const int CalibrationSamples = 500;
+    // As the engine's own Fashion acceptance: with the first 500 images int8 calibration collapses (SQNR 3.5 dB; reported).
+    private const int CalibrationSamples = 1000;
     private const int EvaluationSamples = 2000;
 
     [Fact]

@@ -17,11 +17,11 @@ public sealed class WorkerCrashTests(PlatformHarness platform, ITestOutputHelper
         await platform.StopWorkersAsync();
         using var api = platform.Api(await platform.NewTeamTokenAsync("crash"));
         var modelId = await api.CreateModelAsync(FashionMnistSets.Model);
-        var calibrationId = await api.CreateDataSetAsync(FashionMnistSets.Calibration(500));
-        // Large enough that the run is still going when the test sees it Running and kills the worker.
-        var evaluationId = await api.CreateDataSetAsync(FashionMnistSets.Evaluation(5000));
+        var calibrationId = await api.CreateDataSetAsync(FashionMnistSets.Calibration(1000));
+        var evaluationId = await api.CreateDataSetAsync(FashionMnistSets.Evaluation(2000));
 
-        var first = platform.StartWorker();
+        // One engine thread: the run lasts seconds, so the test sees it Running and kills it well before it ends.
+        var first = platform.StartWorker(new Dictionary<string, string> { ["Platform__Worker__Threads"] = "1" });
         var job = await api.SubmitQuantizeAsync(modelId, calibrationId, evaluationId, "int8", "cpu");
         var running = await platform.WaitForJobAsync(api, job.Id, JobStatus.Running, TimeSpan.FromSeconds(60));
         await first.KillAsync();

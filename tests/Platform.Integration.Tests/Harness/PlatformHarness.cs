@@ -64,6 +64,9 @@ public class PlatformHarness : IAsyncLifetime
             b.UseSetting("Platform:Bus:RabbitUri", Rabbit.Uri.ToString());
             if (MaxBytes is { } max) b.UseSetting("Artifacts:MaxBytes", max.ToString(CultureInfo.InvariantCulture));
             foreach (var (key, value) in WebSettings) b.UseSetting(key, value);
+            // The console gets what a person reads when a test fails, not every SQL statement of every sweep.
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.UseSetting("Logging:LogLevel:Platform", "Information");
             b.ConfigureLogging(l => l.AddProvider(WebLog));
         });
         // The server (and with it the bus and Hangfire) starts on first use; start it now so the sweeps run.
@@ -117,10 +120,15 @@ public class PlatformHarness : IAsyncLifetime
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
     };
 
-    /// <summary>Starts one more CPU worker process; the harness kills it at the end if the test did not.</summary>
-    public WorkerProcess StartWorker()
+    /// <summary>
+    /// Starts one more CPU worker process, with <paramref name="settings"/> over <see cref="WorkerEnvironment"/>;
+    /// the harness kills it at the end if the test did not.
+    /// </summary>
+    public WorkerProcess StartWorker(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var worker = WorkerProcess.Start($"w{++_workerCount}", WorkerEnvironment);
+        var environment = new Dictionary<string, string>(WorkerEnvironment);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
+        var worker = WorkerProcess.Start($"w{++_workerCount}", environment);
         _workers.Add(worker);
         return worker;
     }

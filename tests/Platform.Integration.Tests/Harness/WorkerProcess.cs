@@ -31,7 +31,8 @@ public sealed class WorkerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            // Its own folder, so it reads its own appsettings.json.
+            WorkingDirectory = Path.GetDirectoryName(RepositoryPaths.WorkerDll)!,
         };
         psi.ArgumentList.Add(RepositoryPaths.WorkerDll);
         psi.ArgumentList.Add("--device");
