@@ -67,7 +67,7 @@ public sealed class BadInputTests(SmallUploadLimitHarness platform) : IClassFixt
         { "{\"kind\": \"quantize\", \"modelId\": \"not-a-guid\", \"spec\": \"int8\"}", "modelId", "modelId not a guid" },
         { "{\"kind\": \"quantize\", \"spec\": \"int8\", \"device\": \"cpu\"}", "modelId", "no modelId" },
         { "{\"kind\": \"quantize\", \"modelId\": \"MODEL\", \"calibrationDatasetId\": \"DATA\", \"evaluationDatasetId\": \"DATA\", \"spec\": \"int9\", \"device\": \"cpu\"}", "int9", "unknown preset" },
-        { "{\"kind\": \"quantize\", \"modelId\": \"MODEL\", \"calibrationDatasetId\": \"DATA\", \"evaluationDatasetId\": \"DATA\", \"spec\": \"int8\", \"device\": \"tpu\"}", "tpu", "unknown device" },
+        { "{\"kind\": \"quantize\", \"modelId\": \"MODEL\", \"calibrationDatasetId\": \"DATA\", \"evaluationDatasetId\": \"DATA\", \"spec\": \"int8\", \"device\": \"tpu\"}", "device", "unknown device" },
         { "{\"kind\": \"quantize\", \"modelId\": \"5f0c2c55-0000-4000-8000-000000000000\", \"calibrationDatasetId\": \"DATA\", \"evaluationDatasetId\": \"DATA\", \"spec\": \"int8\"}", "5f0c2c55-0000-4000-8000-000000000000", "unknown model" },
         { "{\"kind\": \"quantize\", \"modelId\": \"MODEL\", \"evaluationDatasetId\": \"6e0c2c55-0000-4000-8000-000000000000\", \"spec\": \"int8\"}", "6e0c2c55-0000-4000-8000-000000000000", "unknown data set" },
     };
@@ -81,7 +81,7 @@ public sealed class BadInputTests(SmallUploadLimitHarness platform) : IClassFixt
         using var api = platform.Api(token);
         var json = body.Replace("MODEL", modelId.ToString()).Replace("DATA", dataId.ToString());
         var problem = await RejectedAsync(() => api.Http.PostAsync("/api/v1/jobs", new StringContent(json, Encoding.UTF8, "application/json")), null);
-        Assert.Contains(named, problem, StringComparison.OrdinalIgnoreCase);
+        Assert.True(problem.Contains(named, StringComparison.OrdinalIgnoreCase), $"the answer to {label} does not name '{named}': {problem}");
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ public sealed class DuplicateMessageTests(PlatformHarness platform)
         await platform.StopWorkersAsync();
         using var api = platform.Api(await platform.NewTeamTokenAsync("dup"));
         var modelId = await api.CreateModelAsync(FashionMnistSets.Model);
-        var calibrationId = await api.CreateDataSetAsync(FashionMnistSets.Calibration(100));
+        var calibrationId = await api.CreateDataSetAsync(FashionMnistSets.Calibration(1000));
         var evaluationId = await api.CreateDataSetAsync(FashionMnistSets.Evaluation(200));
 
         // No worker yet: every copy of the command waits in the queue, so the worker meets them back to back.

@@ -19,7 +19,7 @@ public sealed class RabbitOutageTests(PlatformHarness platform, ITestOutputHelpe
     {
         using var api = platform.Api(await platform.NewTeamTokenAsync("outage"));
         var modelId = await api.CreateModelAsync(FashionMnistSets.Model);
-        var calibrationId = await api.CreateDataSetAsync(FashionMnistSets.Calibration(100));
+        var calibrationId = await api.CreateDataSetAsync(FashionMnistSets.Calibration(1000));
         var evaluationId = await api.CreateDataSetAsync(FashionMnistSets.Evaluation(200));
 
         var jobs = new List<Guid> { (await api.SubmitQuantizeAsync(modelId, calibrationId, evaluationId, "int8", "cpu")).Id };

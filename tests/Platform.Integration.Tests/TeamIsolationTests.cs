@@ -14,8 +14,8 @@ public sealed class TeamIsolationTests(PlatformHarness platform)
         using var b = platform.Api(await platform.NewTeamTokenAsync("team-b"));
         using var a = platform.Api(await platform.NewTeamTokenAsync("team-a"));
         var modelId = await b.CreateModelAsync(FashionMnistSets.Model, "b-model");
-        var calibrationId = await b.CreateDataSetAsync(FashionMnistSets.Calibration(64), "b-calib");
-        var evaluationId = await b.CreateDataSetAsync(FashionMnistSets.Evaluation(64), "b-eval");
+        var calibrationId = await b.CreateDataSetAsync(FashionMnistSets.Calibration(1000), "b-calib");
+        var evaluationId = await b.CreateDataSetAsync(FashionMnistSets.Evaluation(200), "b-eval");
         platform.EnsureWorker();
         var job = await b.SubmitQuantizeAsync(modelId, calibrationId, evaluationId);
         var done = await platform.WaitForJobAsync(b, job.Id, JobStatus.Succeeded, TimeSpan.FromSeconds(90));

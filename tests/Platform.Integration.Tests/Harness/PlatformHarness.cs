@@ -67,6 +67,8 @@ public class PlatformHarness : IAsyncLifetime
             // The console gets what a person reads when a test fails, not every SQL statement of every sweep.
             b.UseSetting("Logging:LogLevel:Default", "Warning");
             b.UseSetting("Logging:LogLevel:Platform", "Information");
+            // Its reconnect attempts while the broker is down would fill the console with one warning a second.
+            b.UseSetting("Logging:LogLevel:MassTransit", "Error");
             b.ConfigureLogging(l => l.AddProvider(WebLog));
         });
         // The server (and with it the bus and Hangfire) starts on first use; start it now so the sweeps run.
