@@ -17,8 +17,8 @@ if ((${#need[@]})); then
   apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# PostgreSQL for the data-layer integration tests, on loopback, data under .local/ (left running for the next run).
-scripts/services.sh up postgres
+# PostgreSQL and RabbitMQ for the integration tests, on loopback, data under .local/ (left running for the next run).
+scripts/services.sh up
 # shellcheck disable=SC1091
 . .local/services/env
 

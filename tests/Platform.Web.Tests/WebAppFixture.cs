@@ -32,8 +32,19 @@ public class WebAppFixture : IAsyncLifetime
             b.UseSetting($"ConnectionStrings:{PlatformWebExtensions.ConnectionStringName}", Database.ConnectionString);
             b.UseSetting(AdminBootstrap.TokenKey, AdminToken);
             if (MaxBytes is { } max) b.UseSetting("Artifacts:MaxBytes", max.ToString(CultureInfo.InvariantCulture));
+            // Messages stay in the process unless a fixture needs the broker (it overrides ConfigureWebHost).
+            b.UseSetting("Platform:Bus:Transport", "InMemory");
+            ConfigureWebHost(b);
         });
     }
+
+    /// <summary>Further settings or services for a derived fixture; runs after the defaults, so it may override them.</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder builder)
+    {
+    }
+
+    /// <summary>The app's services (the bus, the job events, a scope for a DbContext or the artifact store).</summary>
+    public IServiceProvider Services => _factory!.Services;
 
     public async Task DisposeAsync()
     {

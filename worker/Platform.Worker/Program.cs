@@ -1,3 +1,2 @@
-// Placeholder until the worker lands: prints its usage.
-Console.Error.WriteLine("usage: Platform.Worker --device cpu|cuda|any");
-return 2;
+// Platform.Worker --device cpu|cuda|any [--id NAME]: see Hosting/WorkerHost.cs.
+return await Platform.Worker.Hosting.WorkerHost.RunAsync(args);

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Data;
+using Platform.Data.Artifacts;
+using Platform.Data.Entities;
+using Platform.Data.Jobs;
+using Platform.Quantization.Evaluation;
+using Platform.Quantization.Pipeline;
+using Platform.Worker.Hosting;
+
+namespace Platform.Worker.Jobs;
+
+/// <summary>
+/// Stores a finished run in one transaction: the quantized model's artifact, the variant, its layers and
+/// the job's Succeeded. The transaction commits only if the lease still holds (<see cref="JobLeases.CompleteAsync"/>),
+/// so a job that was cancelled or reaped meanwhile leaves no variant behind.
+/// </summary>
+public static class ResultWriter
+{
+    /// <returns>The variant's id, or null when the lease was lost and everything was rolled back.</returns>
+    public static async Task<Guid?> WriteAsync(IServiceProvider services, JobInputs inputs, QuantizationResult result, string modelFile,
+        LatencyStats? latency, WorkerOptions options, string deviceName, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<PlatformDbContext>();
+        var store = services.GetRequiredService<ArtifactStore>();
+        var report = result.Report;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        ArtifactInfo artifact;
+        await using (var file = new FileStream(modelFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan))
+            artifact = await store.PutAsync(file, long.MaxValue, ct);
+
+        var variant = new ModelVariant
+        {
+            Id = Guid.NewGuid(),
+            TeamId = inputs.Job.TeamId,
+            JobId = inputs.Job.Id,
+            ModelId = inputs.Model.Id,
+            SpecJson = report.Variant.Spec.ToJson(),
+            Accuracy = report.Variant.Accuracy,
+            Top1Agreement = report.Variant.Top1Agreement,
+            SqnrDb = report.Variant.SqnrDb,
+            // The size the variant's format takes (packed weights + scales), not the dequantized ONNX we store for download.
+            SizeBytes = report.Variant.SizeBytes,
+            LatencyMsP50 = latency?.MedianMs,
+            LatencyMsP90 = latency?.P90Ms,
+            Runtime = latency is null ? null : LatencyProbe.Runtime,
+            Device = options.Device,
+            DeviceName = deviceName,
+            ArtifactSha256 = artifact.Sha256,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Layers = report.Layers.Select((l, i) => new LayerResult
+            {
+                Ordinal = i,
+                LayerName = l.Name,
+                Op = l.Op,
+                Format = l.Format,
+                SqnrDb = l.SqnrDb,
+                ActivationMin = l.ActivationRange?.Min,
+                ActivationMax = l.ActivationRange?.Max,
+                TimeMs = l.TimeMs,
+            }).ToList(),
+        };
+        db.ModelVariants.Add(variant);
+        await db.SaveChangesAsync(ct);
+        if (!await JobLeases.CompleteAsync(db, inputs.Job.Id, options.Id, ct))
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            return null;
+        }
+        await tx.CommitAsync(ct);
+        return variant.Id;
+    }
+}
