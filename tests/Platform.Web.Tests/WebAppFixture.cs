@@ -24,7 +24,7 @@ public class WebAppFixture : IAsyncLifetime
     /// <summary>Artifacts:MaxBytes for this app, or null for the default.</summary>
     protected virtual long? MaxBytes => null;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Database.InitializeAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -46,7 +46,7 @@ public class WebAppFixture : IAsyncLifetime
     /// <summary>The app's services (the bus, the job events, a scope for a DbContext or the artifact store).</summary>
     public IServiceProvider Services => _factory!.Services;
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
         await Database.DisposeAsync();

@@ -53,9 +53,9 @@ public static class PlatformTelemetry
 
         if (options.ResolveOtlpEndpoint() is { } endpoint)
         {
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                 throw new InvalidOperationException(
-                    $"The OTLP endpoint '{endpoint}' ({PlatformTelemetryOptions.Section}:OtlpEndpoint or {PlatformTelemetryOptions.OtlpEndpointVariable}) is not an absolute URI such as http://collector:4317.");
+                    $"The OTLP endpoint '{endpoint}' ({PlatformTelemetryOptions.Section}:OtlpEndpoint or {PlatformTelemetryOptions.OtlpEndpointVariable}) is not an absolute http(s) URI such as http://collector:4317.");
             otel.UseOtlpExporter(ParseProtocol(options.OtlpProtocol), uri);
         }
         return services;

@@ -22,7 +22,9 @@ public static class JobLeases
             UPDATE platform.jobs
                SET status = 'Running', lease_owner = {workerId}, worker_id = {workerId},
                    lease_expires_at = now() + {lease}, attempt = attempt + 1,
-                   started_at = now(), progress = 0, stage = 'claimed', error = NULL
+                   started_at = now(), progress = 0, stage = 'claimed', error = NULL,
+                   -- A fast worker can claim before the submitter marks the job Dispatched.
+                   dispatched_at = coalesce(dispatched_at, now())
              WHERE id = {jobId} AND status IN ('Pending', 'Dispatched')
             RETURNING attempt AS "Value"
             """).ToListAsync(ct);

@@ -177,6 +177,21 @@ public sealed class JobSubmitTests(WebAppFixture app) : IClassFixture<WebAppFixt
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_job_and_batch_bodies()
+    {
+        using var client = app.Client();
+        var doc = await (await client.GetAsync("/openapi/v1.json")).JsonAsync();
+        var paths = doc.GetProperty("paths");
+        foreach (var (path, field) in new[] { ("/api/v1/jobs", "evaluationDatasetId"), ("/api/v1/batches", "matrix") })
+        {
+            var body = paths.GetProperty(path).GetProperty("post").GetProperty("requestBody");
+            Assert.Contains(field, body.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetRawText());
+        }
+        foreach (var path in new[] { "/api/v1/jobs/{id}/cancel", "/api/v1/batches/{id}", "/api/v1/variants", "/api/v1/variants/{id}/artifact" })
+            Assert.True(paths.TryGetProperty(path, out _), path);
+    }
+
     private static StringContent Raw(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     private static JsonContent Json(object body) => JsonContent.Create(body);

@@ -47,4 +47,26 @@ public sealed class LeaseReaperTests(SweepHarness h) : IClassFixture<SweepHarnes
         await using (var scope = h.Scope())
             Assert.Empty(await scope.ServiceProvider.GetRequiredService<LeaseReaper>().RunAsync());
     }
+
+    [Fact]
+    public async Task Two_instances_reaping_at_once_take_each_expired_job_exactly_once()
+    {
+        var jobs = new List<Guid>();
+        for (int i = 0; i < 20; i++)
+            jobs.Add(await h.AddJobAsync(JobStatus.Running, age: TimeSpan.FromMinutes(5), leaseLeft: TimeSpan.FromSeconds(-10), attempt: 1));
+
+        await using var first = h.Scope();
+        await using var second = h.Scope();
+        var runs = await Task.WhenAll(
+            first.ServiceProvider.GetRequiredService<LeaseReaper>().RunAsync(),
+            second.ServiceProvider.GetRequiredService<LeaseReaper>().RunAsync());
+
+        var reaped = runs.SelectMany(r => r).ToList();
+        Assert.Equal(jobs.Order(), reaped.Select(r => r.JobId).Order());
+        Assert.All(reaped, r => Assert.Equal(("Pending", 1), (r.Status, r.Attempt)));
+        // Each instance sends only the jobs its own UPDATE took back: one command per job.
+        Assert.Equal(jobs.Order(), (await h.DrainAsync()).Select(r => r.JobId).Order());
+        foreach (var id in jobs)
+            Assert.Equal((JobStatus.Dispatched, 1), ((await h.JobAsync(id)).Status, (await h.JobAsync(id)).Attempt));
+    }
 }

@@ -39,6 +39,9 @@ public sealed class SweepHarness : IAsyncLifetime
     /// <summary>Every command delivered: the job and the queue it came in on.</summary>
     public ConcurrentQueue<(Guid JobId, string Queue)> Received { get; } = new();
 
+    /// <summary>The trace each command was consumed in (null when nothing listened to MassTransit's spans).</summary>
+    public ConcurrentDictionary<Guid, string?> ReceivedTraceIds { get; } = new();
+
     public Guid TeamId { get; } = Guid.NewGuid();
     public Guid ModelId { get; } = Guid.NewGuid();
     public string ModelSha { get; } = new('a', 64);
@@ -70,6 +73,7 @@ public sealed class SweepHarness : IAsyncLifetime
                     e.ConcurrentMessageLimit = 1;
                     e.Handler<QuantizeModel>(ctx =>
                     {
+                        ReceivedTraceIds[ctx.Message.JobId] = System.Diagnostics.Activity.Current?.TraceId.ToString();
                         Received.Enqueue((ctx.Message.JobId, queue));
                         return Task.CompletedTask;
                     });
