@@ -37,15 +37,19 @@ public sealed class DegradedSubmitTests(DegradedWebAppFixture app) : IClassFixtu
             await lockTable.ExecuteNonQueryAsync();
         var held = data.SubmitAsync(data.Job("cpu"));
 
-        // Probes with a broken body store nothing either way: 400 while the slot is free, 429 once the held submission has it.
-        HttpResponseMessage refused;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        do
+        // Wait until the held submission is inside (its INSERT waits on the lock), holding the team's only slot.
+        // Probing before that would race it for the slot and could turn the held request away instead.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await app.Database.ScalarAsync<long>(
+                   "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO platform.jobs%'") == 0)
         {
-            refused = await data.Client.PostAsync("/api/v1/jobs", new StringContent("{", Encoding.UTF8, "application/json"));
-            Assert.True(refused.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.TooManyRequests, refused.StatusCode.ToString());
+            Assert.False(held.IsCompleted, held.IsCompleted ? $"the held submission ended with {(await held).StatusCode} before it reached the locked table" : "");
+            Assert.True(DateTime.UtcNow < deadline, "the held submission did not reach the locked jobs table within 60 s");
+            await Task.Delay(50);
         }
-        while (refused.StatusCode != HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline);
+
+        // A broken body would be a 400 with a free slot: the 429 comes before the body is read, so nothing is stored.
+        var refused = await data.Client.PostAsync("/api/v1/jobs", new StringContent("{", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(3), refused.Headers.RetryAfter?.Delta);
         Assert.Contains("Nothing was stored", (await refused.JsonAsync()).GetProperty("detail").GetString());
