@@ -136,7 +136,7 @@ public sealed record QuantSpec
     /// <summary>
     /// A named recipe:
     /// fp32; fp16 / bf16 (weights stored at 16 bits);
-    /// int8 (per-channel symmetric int8 weights, static asymmetric uint8 activations, entropy calibration);
+    /// int8 (per-channel symmetric int8 weights, static asymmetric uint8 activations, MSE calibration);
     /// int8-dynamic (the same weights, activation ranges measured per input at run time);
     /// int4 (weight-only, per-group g=32 asymmetric, first/last layers int8);
     /// int2 (weight-only, per-group g=16 asymmetric, first/last layers int8);
@@ -151,7 +151,8 @@ public sealed record QuantSpec
         var int8Static = LayerSpec.Int8WeightOnly with
         {
             Activations = ActivationMode.Static,
-            Calibration = CalibrationMethod.Entropy,
+            // MSE, not entropy: KL clipped post-ReLU inputs far too hard on small calibration sets (ADR 0006).
+            Calibration = CalibrationMethod.Mse,
             ActivationBits = 8,
             ActivationSymmetric = false,
         };

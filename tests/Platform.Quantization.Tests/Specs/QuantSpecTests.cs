@@ -27,7 +27,7 @@ public class QuantSpecTests
         Assert.Contains("\"granularity\": \"per-group:32\"", json);
         Assert.Contains("\"activations\": \"none\"", json);
         Assert.Contains("\"firstLastLayers\": \"int8\"", json);
-        Assert.Contains("\"calibration\": \"entropy\"", QuantSpec.Preset("int8").ToJson());
+        Assert.Contains("\"calibration\": \"mse\"", QuantSpec.Preset("int8").ToJson());
     }
 
     [Fact]
@@ -49,14 +49,14 @@ public class QuantSpecTests
     }
 
     [Fact]
-    public void Int8_preset_is_static_entropy_uint8_activations_with_per_channel_symmetric_weights()
+    public void Int8_preset_is_static_mse_uint8_activations_with_per_channel_symmetric_weights()
     {
         var d = QuantSpec.Preset("int8").Default;
         Assert.Equal(WeightFormat.Int8, d.Weights);
         Assert.Equal(Granularity.PerChannel, d.Granularity);
         Assert.True(d.Symmetric);
         Assert.Equal(ActivationMode.Static, d.Activations);
-        Assert.Equal(CalibrationMethod.Entropy, d.Calibration);
+        Assert.Equal(CalibrationMethod.Mse, d.Calibration);
         Assert.Equal(8, d.ActivationBits);
         Assert.False(d.ActivationSymmetric);
         Assert.Equal(ActivationMode.Dynamic, QuantSpec.Preset("int8-dynamic").Default.Activations);
