@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 
 namespace Platform.Data;
 
@@ -9,6 +10,13 @@ public static class PlatformDatabase
     public const string ConnectionVariable = "QPLAT_PG";
     public const string DefaultConnectionString = "Host=127.0.0.1;Port=55432;Database=platform;Username=postgres";
     public const string MigrationsAssembly = "Platform.Migrations";
+
+    /// <summary>Name of the connection string every host reads (<c>ConnectionStrings:Platform</c>).</summary>
+    public const string ConnectionStringName = "Platform";
+
+    /// <summary><c>ConnectionStrings:Platform</c>, else $QPLAT_PG, else the local default.</summary>
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs ? cs : ConnectionStringFromEnvironment();
 
     public static string ConnectionStringFromEnvironment() =>
         Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } cs ? cs : DefaultConnectionString;

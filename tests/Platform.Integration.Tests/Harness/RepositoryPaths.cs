@@ -1,20 +1,9 @@
 namespace Platform.Integration.Tests.Harness;
 
-/// <summary>
-/// Where things are: the repository these binaries were built from (found by walking up to Platform.sln),
-/// and the checkout whose scripts/services.sh runs the shared PostgreSQL and RabbitMQ
-/// (the same repository unless QPLAT_SERVICES_ROOT names another, e.g. the main checkout of a worktree).
-/// </summary>
+/// <summary>Where things are in the repository these binaries were built from (the services script: <see cref="ServicesScript"/>).</summary>
 public static class RepositoryPaths
 {
-    public const string ServicesRootVariable = "QPLAT_SERVICES_ROOT";
-
-    public static string Root { get; } = FindRoot();
-
-    public static string ServicesRoot =>
-        Environment.GetEnvironmentVariable(ServicesRootVariable) is { Length: > 0 } configured ? configured : Root;
-
-    public static string ServicesScript => Path.Combine(ServicesRoot, "scripts", "services.sh");
+    public static string Root => ServicesScript.RepositoryRoot;
 
     public static string Model(string fileName) => Path.Combine(Root, "tests", "fixtures", "models", fileName);
 
@@ -37,12 +26,5 @@ public static class RepositoryPaths
                 throw new InvalidOperationException($"{path} is missing: build tests/Platform.Integration.Tests (it references worker/Platform.Worker), or set {WorkerDllVariable}.");
             return path;
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Platform.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No Platform.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -5,23 +5,23 @@ namespace Platform.Web.Tests.Jobs;
 /// <summary>The app on the real RabbitMQ transport, in a virtual host of its own.</summary>
 public sealed class RabbitMqWebAppFixture : WebAppFixture
 {
-    private readonly RabbitMqVirtualHost _vhost = new();
+    private readonly RabbitVirtualHost _vhost = new();
 
     public override async Task InitializeAsync()
     {
-        await _vhost.CreateAsync();
+        await _vhost.InitializeAsync();
         await base.InitializeAsync();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Platform:Bus:Transport", "RabbitMq");
-        builder.UseSetting("Platform:Bus:RabbitUri", _vhost.Uri);
+        builder.UseSetting("Platform:Bus:RabbitUri", _vhost.Uri.ToString());
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        await _vhost.DeleteAsync();
+        await _vhost.DisposeAsync();
     }
 }

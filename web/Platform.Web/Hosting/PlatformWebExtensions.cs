@@ -20,7 +20,7 @@ namespace Platform.Web.Hosting;
 public static class PlatformWebExtensions
 {
     /// <summary>Configuration key of the PostgreSQL connection string; QPLAT_PG when it is not set.</summary>
-    public const string ConnectionStringName = "Platform";
+    public const string ConnectionStringName = PlatformDatabase.ConnectionStringName;
 
     /// <summary>
     /// Room for the multipart framing around the file: the request limits are the artifact limit plus
@@ -30,9 +30,7 @@ public static class PlatformWebExtensions
 
     public static WebApplicationBuilder AddPlatformWeb(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs
-            ? cs
-            : PlatformDatabase.ConnectionStringFromEnvironment();
+        var connectionString = PlatformDatabase.ConnectionString(builder.Configuration);
         var artifacts = builder.Configuration.GetSection(ArtifactStoreOptions.Section).Get<ArtifactStoreOptions>() ?? new ArtifactStoreOptions();
         if (artifacts.MaxBytes <= 0)
             throw new InvalidOperationException($"{ArtifactStoreOptions.Section}:MaxBytes must be positive; it is {artifacts.MaxBytes}.");

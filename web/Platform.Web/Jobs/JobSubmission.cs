@@ -16,7 +16,7 @@ namespace Platform.Web.Jobs;
 /// <summary>
 /// Turns job requests into committed Pending rows, then sends their commands. The row is the truth: it is
 /// committed before anything is sent, and a send that fails (broker down) leaves the job Pending for the
-/// dispatch sweep, which calls <see cref="DispatchAsync"/> again. Sending twice is harmless (the worker's claim).
+/// dispatch sweep, which sends it again. Sending twice is harmless (the worker's claim).
 /// </summary>
 public sealed class JobSubmission(
     PlatformDbContext db,
@@ -62,27 +62,12 @@ public sealed class JobSubmission(
         _ => null,
     };
 
-    /// <summary>
-    /// Sends the job's command to its device class's queue and marks it Dispatched (a no-op when it moved on
-    /// meanwhile: claimed, cancelled, or not Pending any more). Returns false, after logging, when the command
-    /// could not be sent within <see cref="JobsOptions.DispatchTimeout"/>: the job stays as it was, for the next
-    /// sweep. A caller dispatching many jobs should stop at the first false: the broker is not answering.
-    /// </summary>
-    public async Task<bool> DispatchAsync(Guid jobId, DeviceClass device, CancellationToken ct = default)
-    {
-        if (!await SendAsync(jobId, device, ct)) return false;
-        await JobLeases.MarkDispatchedAsync(db, jobId, ct);
-        return true;
-    }
-
     /// <summary>Whether the command went out within the timeout; a failure is logged, not thrown.</summary>
     private async Task<bool> SendAsync(Guid jobId, DeviceClass device, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.DispatchTimeout);
         try
         {
-            await sender.SendQuantizeAsync(jobId, device, timeout.Token);
+            await sender.SendQuantizeAsync(jobId, device, options.DispatchTimeout, ct);
             return true;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

@@ -61,21 +61,17 @@ public sealed class DispatchSweep(
         foreach (var job in due)
         {
             var device = Enum.Parse<DeviceClass>(job.Device);
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            try
             {
-                timeout.CancelAfter(options.SendTimeout);
-                try
-                {
-                    await sender.SendQuantizeAsync(job.Id, device, timeout.Token);
-                }
-                catch (Exception e) when (!ct.IsCancellationRequested)
-                {
-                    metrics.RecordSweep(Name, "resent", sent.Count);
-                    throw new InvalidOperationException(
-                        $"The dispatch sweep could not send QuantizeModel for job {job.Id} to its {device} queue within {options.SendTimeout} " +
-                        $"({e.GetType().Name}: {e.Message}); {sent.Count} of {due.Count} due jobs were sent, the rest wait for the next run. " +
-                        "Check that the message broker is reachable.", e);
-                }
+                await sender.SendQuantizeAsync(job.Id, device, options.SendTimeout, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                metrics.RecordSweep(Name, "resent", sent.Count);
+                throw new InvalidOperationException(
+                    $"The dispatch sweep could not send QuantizeModel for job {job.Id} to its {device} queue within {options.SendTimeout} " +
+                    $"({e.GetType().Name}: {e.Message}); {sent.Count} of {due.Count} due jobs were sent, the rest wait for the next run. " +
+                    "Check that the message broker is reachable.", e);
             }
             // Conditional: a worker may have claimed the job meanwhile, or another instance refreshed it.
             if (job.Status == nameof(JobStatus.Pending))

@@ -27,9 +27,7 @@ public static class SweepsWebExtensions
         SweepOptions.MaxAttempts(builder.Configuration);
         services.AddSweepServices(options);
 
-        var connectionString = builder.Configuration.GetConnectionString(PlatformWebExtensions.ConnectionStringName) is { Length: > 0 } cs
-            ? cs
-            : PlatformDatabase.ConnectionStringFromEnvironment();
+        var connectionString = PlatformDatabase.ConnectionString(builder.Configuration);
         var storageOptions = new PostgreSqlStorageOptions
         {
             SchemaName = HangfireSchema,

@@ -24,7 +24,7 @@ namespace Platform.Worker.Hosting;
 /// </summary>
 public static class PlatformWorkerExtensions
 {
-    public const string ConnectionStringName = "Platform";
+    public const string ConnectionStringName = PlatformDatabase.ConnectionStringName;
     public const string ServiceName = "platform-worker";
 
     /// <summary>
@@ -89,6 +89,5 @@ public static class PlatformWorkerExtensions
     }
 
     /// <summary><c>ConnectionStrings:Platform</c>, else $QPLAT_PG, else the local default.</summary>
-    public static string ConnectionString(IConfiguration configuration) =>
-        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } cs ? cs : PlatformDatabase.ConnectionStringFromEnvironment();
+    public static string ConnectionString(IConfiguration configuration) => PlatformDatabase.ConnectionString(configuration);
 }

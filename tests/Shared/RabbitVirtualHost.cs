@@ -1,7 +1,7 @@
 using System.Globalization;
 using Platform.Bus;
 
-namespace Platform.Integration.Tests.Harness;
+namespace Platform.Tests.Shared;
 
 /// <summary>
 /// A fresh RabbitMQ virtual host on the shared node (guest may use it), so one test class's queues never
@@ -19,6 +19,8 @@ public sealed class RabbitVirtualHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(BusOptions.RabbitVariable)))
+            throw new InvalidOperationException($"{BusOptions.RabbitVariable} is not set: this test needs RabbitMQ. Run scripts/services.sh up and source .local/services/env.");
         await ServicesScript.RunAsync(CtlTimeout, "rabbitmqctl", "add_vhost", Name);
         _created = true;
         await ServicesScript.RunAsync(CtlTimeout, "rabbitmqctl", "set_permissions", "-p", Name, "guest", ".*", ".*", ".*");
