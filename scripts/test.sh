@@ -67,6 +67,18 @@ for trx in "$results"/*.trx; do
   total=$(get total); executed=$(get executed)
   skipped=$((skipped + total - executed))
 done
+# Name each failed test and the first line of its message, so a run that only keeps the tail says what failed.
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  python3 - "$trx" <<'PY' || true
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") == "Failed":
+        msg = r.findtext(".//t:Message", default="", namespaces=ns).strip().splitlines()
+        print(f"FAILED {r.get('testName')}: {msg[0][:300] if msg else ''}")
+PY
+done
 if [[ $rc -ne 0 && $failed -eq 0 ]]; then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $rc

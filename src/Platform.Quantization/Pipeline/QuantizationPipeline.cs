@@ -72,6 +72,7 @@ public static class QuantizationPipeline
         var graph = fp32Model.Graph.Clone();
         var weights = new Dictionary<string, QuantizedWeight>(StringComparer.Ordinal);
         var activationQuantizers = new Dictionary<string, (Layer, ActivationQuantizer)>(StringComparer.Ordinal);
+        var quantizedLayers = new List<QuantizedLayer>(prepared.Layers.Count);
         for (int i = 0; i < prepared.Layers.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -92,6 +93,8 @@ public static class QuantizationPipeline
                     ? QuantParams.FromRange(r.Min, r.Max, spec.ActivationBits, spec.ActivationSymmetric) : null;
                 activationQuantizers[layer.Name] = (layer, new ActivationQuantizer(spec, p));
             }
+            quantizedLayers.Add(new QuantizedLayer(layer, spec, q,
+                ranges.TryGetValue(layer.Name, out var range) ? QuantParams.FromRange(range.Min, range.Max, spec.ActivationBits, spec.ActivationSymmetric) : null));
             progress?.Report(new("quantize", CalibrateEnd + (QuantizeEnd - CalibrateEnd) * (i + 1) / prepared.Layers.Count));
         }
         ConstantFolding.RemoveUnusedInitializers(graph);
@@ -151,7 +154,7 @@ public static class QuantizationPipeline
                 f.Top1Agreement, Math.Round(f.SqnrDbCapped(), 3), f.MeanCosine, size.TotalBytes, Math.Round(size.CompressionRatio, 3), request.Spec),
             layerReports, calibrationSamples, evaluated, prepared.FoldedBatchNorms, Math.Round(clock.Elapsed.TotalSeconds, 2));
         progress?.Report(new("done", 1));
-        return new QuantizationResult { Model = quantizedModel, Weights = weights, Report = report };
+        return new QuantizationResult { Model = quantizedModel, Weights = weights, Prepared = fp32Model, Layers = quantizedLayers, Report = report };
     }
 
     /// <summary>Bytes of float parameters that are not layer weights (biases, norms), kept at fp32.</summary>

@@ -13,6 +13,10 @@ public sealed class QuantizationResult
 {
     public required OnnxModel Model { get; init; }
     public required IReadOnlyDictionary<string, QuantizedWeight> Weights { get; init; }
+    /// <summary>The prepared fp32 model (folded, layers found) the quantized layers refer to.</summary>
+    public required OnnxModel Prepared { get; init; }
+    /// <summary>Every layer in graph order with its spec, stored weight and input parameters.</summary>
+    public required IReadOnlyList<QuantizedLayer> Layers { get; init; }
     public required QuantizationReport Report { get; init; }
 
     public static readonly JsonSerializerOptions JsonOptions = CreateJsonOptions();

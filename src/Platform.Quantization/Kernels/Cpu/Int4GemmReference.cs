@@ -1,0 +1,45 @@
+namespace Platform.Quantization.Kernels.Cpu;
+
+/// <summary>The scalar definition every <see cref="Int4Gemm"/> path is tested against.</summary>
+public static class Int4GemmReference
+{
+    public static void Multiply(int m, ReadOnlySpan<float> a, int lda, Int4PackedWeights w, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, bool relu)
+    {
+        var q = w.Source;
+        int n = w.Columns, k = w.Depth;
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float s = 0f;
+                for (int p = 0; p < k; p++) s += a[i * lda + p] * q.Params(j, p).Dequantize(q.Code(j, p));
+                c[i * ldc + j] = Finish(s, j, bias, relu);
+            }
+    }
+
+    public static void Multiply(int m, ReadOnlySpan<byte> a, int lda, ReadOnlySpan<float> rowScales, ReadOnlySpan<int> rowZeroPoints,
+        Int4PackedWeights w, Span<float> c, int ldc, ReadOnlySpan<float> bias, bool relu)
+    {
+        var q = w.Source;
+        int n = w.Columns, k = w.Depth, g = Math.Max(1, w.GroupSize);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float s = 0f;
+                for (int start = 0; start < k; start += g)
+                {
+                    var p = q.Params(j, start);
+                    int acc = 0;
+                    for (int x = start; x < Math.Min(k, start + g); x++) acc += (a[i * lda + x] - rowZeroPoints[i]) * (q.Code(j, x) - p.ZeroPoint);
+                    s += acc * (rowScales[i] * p.Scale);
+                }
+                c[i * ldc + j] = Finish(s, j, bias, relu);
+            }
+    }
+
+    internal static float Finish(float s, int column, ReadOnlySpan<float> bias, bool relu)
+    {
+        if (!bias.IsEmpty) s += bias[column];
+        return relu && s < 0f ? 0f : s;
+    }
+}
