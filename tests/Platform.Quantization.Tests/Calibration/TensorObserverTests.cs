@@ -215,6 +215,8 @@ public class TensorObserverTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(TensorObserver.DefaultBins, o.Counts.Length);
         Assert.Equal(10_000L * batch.Length, o.Count);
-        Assert.True(allocated < 1024, $"observing allocated {allocated} bytes");
+        // Any allocation per batch (the smallest object is 24 bytes) would come to at least 240 KB over 10,000 batches.
+        // A few KB can come from the runtime itself under load (tiered JIT recompiling the loop), so the bound sits between.
+        Assert.True(allocated < 64 * 1024, $"observing 10,000 batches allocated {allocated} bytes");
     }
 }
