@@ -7,12 +7,16 @@ namespace Platform.Cli.Bench;
 /// </summary>
 internal static class BenchRatios
 {
+    /// <summary>Four significant digits: a slow path's 0.0004 must not print as 0.</summary>
+    private static double FourDigits(double r) =>
+        r <= 0 ? r : Math.Round(r, Math.Clamp(3 - (int)Math.Floor(Math.Log10(r)), 0, 15));
+
     public static SortedDictionary<string, double?> Compute(IReadOnlyList<BenchResult> results, int threads, BenchCases cases, string? model)
     {
         double? Ms(string name, string shape, string format, string engine) =>
             results.FirstOrDefault(r => r.Name == name && r.Shape == shape && r.Format == format && r.Engine == engine && r.Threads == threads)?.MsP50;
         double? Ratio(double? baseline, double? subject) =>
-            baseline is { } b && subject is { } s && s > 0 ? Math.Round(b / s, 3) : null;
+            baseline is { } b && subject is { } s && s > 0 ? FourDigits(b / s) : null;
         double? ModelMs(string format, string engine) =>
             model is null ? null : results.FirstOrDefault(r => r.Name == model && r.Format == format && r.Engine == engine && r.Threads == threads)?.MsP50;
 
