@@ -203,6 +203,8 @@ public static unsafe class Int8Gemm
         byte* bufA = Buffer(blockRows * kp + 64);
         int* rowSums = stackalloc int[MaxBlockRows];
         int* tile = stackalloc int[MR * NR];
+        int* colTerm = stackalloc int[NR];
+        int* wz = stackalloc int[NR];
         bool sums = x.ZeroPoints != null;
         for (int mc0 = m0; mc0 < m1; mc0 += blockRows)
         {
@@ -212,10 +214,13 @@ public static unsafe class Int8Gemm
             {
                 long off = (long)(j0 / NR) * groups * NR * KG;
                 int cols = Math.Min(NR, n1 - j0);
+                ColumnTerms(x, j0, cols, colTerm, wz);
                 for (int i0 = 0; i0 < mc; i0 += MR)
                 {
                     Int8GemmKernels.Tile(groups, bufA + (long)i0 * kp, x.W + off, x.Lo + off, x.Hi + off, tile);
-                    Store(x, tile, mc0 + i0, Math.Min(MR, mc - i0), j0, cols, rowSums + i0);
+                    int rows = Math.Min(MR, mc - i0);
+                    Compensate(tile, rows, colTerm, sums ? wz : null, rowSums + i0);
+                    Store(x.T, tile, mc0 + i0, rows, j0, cols);
                 }
             }
         }
@@ -273,33 +278,55 @@ public static unsafe class Int8Gemm
         }
     }
 
-    /// <summary>Puts the zero points back into the raw tile, then writes it through the target's epilogue.</summary>
-    private static void Store(in Context x, int* tile, int m0, int rows, int n0, int cols, int* rowSums)
+    /// <summary>Per channel of the panel: az·Σ_k w − K·az·wz and wz, so that C = acc − colTerm − wz·Σ_k a.</summary>
+    private static void ColumnTerms(in Context x, int n0, int cols, int* colTerm, int* wz)
     {
         int az = x.AZero, k = x.K;
-        int* colTerm = stackalloc int[NR];
-        int* wz = stackalloc int[NR];
         for (int q = 0; q < NR; q++)
         {
             int z = q < cols && x.ZeroPoints != null ? x.ZeroPoints[n0 + q] : 0;
             wz[q] = z;
             colTerm[q] = q < cols ? az * x.ColumnSums[n0 + q] - k * az * z : 0;
         }
+    }
+
+    /// <summary>Puts the zero points back into the raw tile (wrapping s32 arithmetic, as the reference's sum wraps).</summary>
+    private static void Compensate(int* tile, int rows, int* colTerm, int* wz, int* rowSums)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var t0 = Vector256.Load(colTerm);
+            var t1 = Vector256.Load(colTerm + 8);
+            var z0 = wz != null ? Vector256.Load(wz) : default;
+            var z1 = wz != null ? Vector256.Load(wz + 8) : default;
+            for (int r = 0; r < rows; r++)
+            {
+                int* t = tile + r * NR;
+                var rs = Vector256.Create(wz != null ? rowSums[r] : 0);
+                (Vector256.Load(t) - t0 - z0 * rs).Store(t);
+                (Vector256.Load(t + 8) - t1 - z1 * rs).Store(t + 8);
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++)
         {
-            int rs = x.ZeroPoints != null ? rowSums[r] : 0;
+            int rs = wz != null ? rowSums[r] : 0;
             int* t = tile + r * NR;
-            for (int q = 0; q < NR; q++) t[q] -= colTerm[q] + wz[q] * rs;
+            for (int q = 0; q < NR; q++) t[q] -= colTerm[q] + (wz != null ? wz[q] * rs : 0);
         }
-        ref readonly var o = ref x.T;
-        bool full = cols == NR && Vector256.IsHardwareAccelerated;
+    }
+
+    /// <summary>Writes the tile through the target's epilogue; transposed output goes through a small scratch tile.</summary>
+    private static void Store(in Target o, int* tile, int m0, int rows, int n0, int cols)
+    {
+        bool vector = Vector256.IsHardwareAccelerated;
         switch (o.Kind)
         {
             case OutputKind.Int32:
                 for (int r = 0; r < rows; r++)
                 {
                     int* dst = (int*)o.C + (m0 + r) * o.Ldc + n0;
-                    if (full)
+                    if (vector && cols == NR)
                     {
                         Vector256.Load(tile + r * NR).Store(dst);
                         Vector256.Load(tile + r * NR + 8).Store(dst + 8);
@@ -309,7 +336,15 @@ public static unsafe class Int8Gemm
                 }
                 break;
             case OutputKind.Float:
-                if (full && !o.Transpose) StoreFloat256(o, tile, m0, rows, n0);
+                if (vector && cols == NR && !o.Transpose) StoreFloat256(o, tile, (float*)o.C + m0 * o.Ldc + n0, o.Ldc, rows, n0);
+                else if (vector && cols == NR)
+                {
+                    float* f = stackalloc float[MR * NR];
+                    StoreFloat256(o, tile, f, NR, rows, n0);
+                    float* c = (float*)o.C + n0 * o.Ldc + m0;
+                    for (int q = 0; q < cols; q++, c += o.Ldc)
+                        for (int r = 0; r < rows; r++) c[r] = f[r * NR + q];
+                }
                 else
                     for (int r = 0; r < rows; r++)
                         for (int q = 0; q < cols; q++)
@@ -319,7 +354,15 @@ public static unsafe class Int8Gemm
                         }
                 break;
             default:
-                if (full && !o.Transpose) StoreByte256(o, tile, m0, rows, n0);
+                if (vector && cols == NR && !o.Transpose) StoreByte256(o, tile, (byte*)o.C + m0 * o.Ldc + n0, o.Ldc, rows, n0);
+                else if (vector && cols == NR)
+                {
+                    byte* f = stackalloc byte[MR * NR];
+                    StoreByte256(o, tile, f, NR, rows, n0);
+                    byte* c = (byte*)o.C + n0 * o.Ldc + m0;
+                    for (int q = 0; q < cols; q++, c += o.Ldc)
+                        for (int r = 0; r < rows; r++) c[r] = f[r * NR + q];
+                }
                 else
                     for (int r = 0; r < rows; r++)
                         for (int q = 0; q < cols; q++)
@@ -350,17 +393,17 @@ public static unsafe class Int8Gemm
         return o.Relu ? Vector256.ConditionalSelect(Vector256.LessThan(y, Vector256<float>.Zero), Vector256<float>.Zero, y) : y;
     }
 
-    private static void StoreFloat256(in Target o, int* tile, int m0, int rows, int n0)
+    private static void StoreFloat256(in Target o, int* tile, float* c, long ldc, int rows, int n0)
     {
         for (int r = 0; r < rows; r++)
         {
-            float* dst = (float*)o.C + (m0 + r) * o.Ldc + n0;
+            float* dst = c + r * ldc;
             Apply256(o, tile + r * NR, n0).Store(dst);
             Apply256(o, tile + r * NR + 8, n0 + 8).Store(dst + 8);
         }
     }
 
-    private static void StoreByte256(in Target o, int* tile, int m0, int rows, int n0)
+    private static void StoreByte256(in Target o, int* tile, byte* c, long ldc, int rows, int n0)
     {
         var scale = Vector256.Create(o.OutputScale);
         var zero = Vector256.Create(o.OutputZero);
@@ -372,7 +415,7 @@ public static unsafe class Int8Gemm
             q0 = Vector256.Min(Vector256.Max(q0, Vector256<float>.Zero), max);
             q1 = Vector256.Min(Vector256.Max(q1, Vector256<float>.Zero), max);
             var s = Vector256.Narrow(Vector256.ConvertToInt32(q0), Vector256.ConvertToInt32(q1));
-            Vector256.Narrow(s, s).AsByte().GetLower().Store((byte*)o.C + (m0 + r) * o.Ldc + n0);
+            Vector256.Narrow(s, s).AsByte().GetLower().Store(c + r * ldc);
         }
     }
 }
