@@ -217,8 +217,8 @@ public static unsafe class Int8Gemm
                 ColumnTerms(x, j0, cols, colTerm, wz);
                 for (int i0 = 0; i0 < mc; i0 += MR)
                 {
-                    Int8GemmKernels.Tile(groups, bufA + (long)i0 * kp, x.W + off, x.Lo + off, x.Hi + off, tile);
                     int rows = Math.Min(MR, mc - i0);
+                    Int8GemmKernels.Tile(groups, rows, bufA + (long)i0 * kp, x.W + off, x.Lo + off, x.Hi + off, tile);
                     Compensate(tile, rows, colTerm, sums ? wz : null, rowSums + i0);
                     Store(x.T, tile, mc0 + i0, rows, j0, cols);
                 }

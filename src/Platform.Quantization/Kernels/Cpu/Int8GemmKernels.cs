@@ -25,10 +25,11 @@ internal static unsafe class Int8GemmKernels
         : KernelPath.Scalar;
 
     /// <summary><paramref name="w"/>: the panel in <see cref="Int8PackedWeights.Panels"/>; lo/hi: the same panel in the split copies (Avx512BW).</summary>
-    public static void Tile(int groups, byte* a, sbyte* w, sbyte* lo, sbyte* hi, int* acc)
+    public static void Tile(int groups, int rows, byte* a, sbyte* w, sbyte* lo, sbyte* hi, int* acc)
     {
         switch (Path)
         {
+            case KernelPath.AvxVnni when rows == 1: RowVnni(groups, a, w, acc); break;
             case KernelPath.AvxVnni: TileVnni(groups, a, w, acc); break;
             case KernelPath.Avx512BW: Tile512(groups, a, lo, hi, acc); break;
             case KernelPath.Vector128: Tile128(groups, a, w, acc); break;
@@ -63,6 +64,44 @@ internal static unsafe class Int8GemmKernels
         c30.Store(acc + 48); c31.Store(acc + 56);
         c40.Store(acc + 64); c41.Store(acc + 72);
         c50.Store(acc + 80); c51.Store(acc + 88);
+    }
+
+    /// <summary>
+    /// One live row (GEMV, M = 1, or a last row): the 6-row kernel would spend 5/6 of its work on padding. Four groups
+    /// in flight keep 8 independent accumulator chains; only row 0 of the tile is written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RowVnni(int groups, byte* a, sbyte* w, int* acc)
+    {
+        Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        int g = 0;
+        for (; g + 4 <= groups; g += 4)
+        {
+            var x0 = Vector256.Create(*(int*)a).AsByte();
+            var x1 = Vector256.Create(*(int*)(a + MR * KGroup)).AsByte();
+            var x2 = Vector256.Create(*(int*)(a + 2 * MR * KGroup)).AsByte();
+            var x3 = Vector256.Create(*(int*)(a + 3 * MR * KGroup)).AsByte();
+            c0 = AvxVnni.MultiplyWideningAndAdd(c0, x0, Vector256.Load(w));
+            c1 = AvxVnni.MultiplyWideningAndAdd(c1, x0, Vector256.Load(w + 32));
+            c2 = AvxVnni.MultiplyWideningAndAdd(c2, x1, Vector256.Load(w + 64));
+            c3 = AvxVnni.MultiplyWideningAndAdd(c3, x1, Vector256.Load(w + 96));
+            c4 = AvxVnni.MultiplyWideningAndAdd(c4, x2, Vector256.Load(w + 128));
+            c5 = AvxVnni.MultiplyWideningAndAdd(c5, x2, Vector256.Load(w + 160));
+            c6 = AvxVnni.MultiplyWideningAndAdd(c6, x3, Vector256.Load(w + 192));
+            c7 = AvxVnni.MultiplyWideningAndAdd(c7, x3, Vector256.Load(w + 224));
+            a += 4 * MR * KGroup;
+            w += 4 * NR * KGroup;
+        }
+        for (; g < groups; g++)
+        {
+            var x = Vector256.Create(*(int*)a).AsByte();
+            c0 = AvxVnni.MultiplyWideningAndAdd(c0, x, Vector256.Load(w));
+            c1 = AvxVnni.MultiplyWideningAndAdd(c1, x, Vector256.Load(w + 32));
+            a += MR * KGroup;
+            w += NR * KGroup;
+        }
+        (c0 + c2 + (c4 + c6)).Store(acc);
+        (c1 + c3 + (c5 + c7)).Store(acc + 8);
     }
 
     /// <summary>
