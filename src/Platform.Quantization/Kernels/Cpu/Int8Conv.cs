@@ -67,6 +67,7 @@ public static unsafe class Int8Conv
     [ThreadStatic] private static byte[]? s_rows;
 
     /// <summary>Im2row into the calling thread's reused buffer: whole rows of the kernel window copied at once where they lie inside the image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static byte* Im2Row(byte* x, int xZero, Conv2DGeometry g)
     {
         long length = (long)g.OutSize * g.Depth;

@@ -20,6 +20,8 @@ public static unsafe class Int8Gemm
     // (K·16 bytes) sits in L1 for K up to ~2048.
     private const int ABlockBytes = 256 * 1024;
     private const int MaxBlockRows = 40 * MR;
+    // The driver's per-tile methods are marked AggressiveOptimization, like the kernels: tier-0 code for them (vector
+    // helpers not inlined) ran the first calls of a layer at half speed.
 
     /// <summary>Raw s32 result.</summary>
     public static void Multiply(int m, ReadOnlySpan<byte> a, int lda, int aZero, Int8PackedWeights w, Span<int> c, int ldc, int threads = 1)
@@ -195,6 +197,7 @@ public static unsafe class Int8Gemm
     }
 
     /// <summary>C[m0..m1, n0..n1) on the calling thread; m0 a multiple of MR, n0 of NR.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Slice(in Context x, int m0, int m1, int n0, int n1)
     {
         int groups = x.Groups, kp = groups * KG;
@@ -227,6 +230,7 @@ public static unsafe class Int8Gemm
     }
 
     /// <summary>Rows [row0, row0+rows) of A into panels of MR rows × groups × 4 bytes (zero-padded); Σ_k a per row if asked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in Source s, int row0, int rows, int k, int groups, byte* dst, int* rowSums)
     {
         uint flip = s.Signed ? 0x80808080u : 0u;
@@ -291,6 +295,7 @@ public static unsafe class Int8Gemm
     }
 
     /// <summary>Puts the zero points back into the raw tile (wrapping s32 arithmetic, as the reference's sum wraps).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compensate(int* tile, int rows, int* colTerm, int* wz, int* rowSums)
     {
         if (Vector256.IsHardwareAccelerated)
@@ -317,6 +322,7 @@ public static unsafe class Int8Gemm
     }
 
     /// <summary>Writes the tile through the target's epilogue; transposed output goes through a small scratch tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Store(in Target o, int* tile, int m0, int rows, int n0, int cols)
     {
         bool vector = Vector256.IsHardwareAccelerated;
@@ -393,6 +399,7 @@ public static unsafe class Int8Gemm
         return o.Relu ? Vector256.ConditionalSelect(Vector256.LessThan(y, Vector256<float>.Zero), Vector256<float>.Zero, y) : y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreFloat256(in Target o, int* tile, float* c, long ldc, int rows, int n0)
     {
         for (int r = 0; r < rows; r++)
@@ -403,6 +410,7 @@ public static unsafe class Int8Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreByte256(in Target o, int* tile, byte* c, long ldc, int rows, int n0)
     {
         var scale = Vector256.Create(o.OutputScale);
