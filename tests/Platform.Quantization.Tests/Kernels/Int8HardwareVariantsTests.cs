@@ -26,7 +26,7 @@ public class Int8HardwareVariantsTests
     [Fact]
     public void Path_follows_the_capabilities()
     {
-        var expected = AvxVnni.IsSupported ? "AvxVnni" : Avx512BW.IsSupported ? "Avx512BW" : Vector128.IsHardwareAccelerated ? "Vector128" : "Scalar";
+        var expected = AvxVnni.IsSupported ? "AvxVnni" : Avx512BW.IsSupported ? "Avx512BW" : Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "Scalar";
         Assert.Equal(expected, Int8GemmKernels.Path.ToString());
         if (Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic") == "0") Assert.Equal(Int8GemmKernels.KernelPath.Scalar, Int8GemmKernels.Path);
         if (Environment.GetEnvironmentVariable("DOTNET_EnableAVXVNNI") == "0") Assert.NotEqual(Int8GemmKernels.KernelPath.AvxVnni, Int8GemmKernels.Path);
