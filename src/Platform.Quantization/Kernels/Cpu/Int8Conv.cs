@@ -8,7 +8,7 @@ namespace Platform.Quantization.Kernels.Cpu;
 /// quantized zero), weights [M, C·kh·kw] packed as <see cref="Int8PackedWeights"/>, output [M, OH, OW] (channel-major,
 /// NCHW) through the epilogue as fp32 or requantized u8. Y = Σ (x − xZero)(w − wZero) over each patch.
 /// Runs as <see cref="Int8Gemm"/> over positions × patch with transposed output; a 1×1, stride-1, unpadded
-/// convolution reads x in place as [positions, channels], any other goes through im2row into a reused buffer.
+/// convolution reads x in place (transposed: [channels, positions]), any other goes through im2col into a reused buffer.
 /// </summary>
 public static unsafe class Int8Conv
 {
@@ -22,7 +22,7 @@ public static unsafe class Int8Conv
         fixed (float* py = y)
         {
             if (IsPointwise(geometry)) Int8Gemm.Run(geometry.OutSize, px, 1, geometry.OutSize, xZero, w, e, py, geometry.OutSize, threads);
-            else Int8Gemm.Run(geometry.OutSize, Im2Row(px, xZero, geometry), geometry.Depth, 1, xZero, w, e, py, geometry.OutSize, threads);
+            else Int8Gemm.Run(geometry.OutSize, Im2Col(px, xZero, geometry), 1, geometry.OutSize, xZero, w, e, py, geometry.OutSize, threads);
         }
     }
 
@@ -36,7 +36,7 @@ public static unsafe class Int8Conv
         fixed (byte* py = y)
         {
             if (IsPointwise(geometry)) Int8Gemm.Run(geometry.OutSize, px, 1, geometry.OutSize, xZero, w, e, py, geometry.OutSize, threads);
-            else Int8Gemm.Run(geometry.OutSize, Im2Row(px, xZero, geometry), geometry.Depth, 1, xZero, w, e, py, geometry.OutSize, threads);
+            else Int8Gemm.Run(geometry.OutSize, Im2Col(px, xZero, geometry), 1, geometry.OutSize, xZero, w, e, py, geometry.OutSize, threads);
         }
     }
 
@@ -64,43 +64,46 @@ public static unsafe class Int8Conv
         Scales = e.Scales, Bias = e.Bias, Relu = e.Relu, OutputScale = e.OutputScale, OutputZeroPoint = e.OutputZeroPoint, TransposeOutput = true,
     };
 
-    [ThreadStatic] private static byte[]? s_rows;
+    [ThreadStatic] private static byte[]? s_columns;
 
-    /// <summary>Im2row into the calling thread's reused buffer: whole rows of the kernel window copied at once where they lie inside the image.</summary>
+    /// <summary>
+    /// Im2col as [C·kh·kw, positions] into the calling thread's reused buffer: with stride 1 each output row is one
+    /// copy plus padding fills, and the GEMM packs the result the way it reads a 1×1 convolution's input in place.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static byte* Im2Row(byte* x, int xZero, Conv2DGeometry g)
+    private static byte* Im2Col(byte* x, int xZero, Conv2DGeometry g)
     {
         long length = (long)g.OutSize * g.Depth;
-        if (s_rows is null || s_rows.Length < length) s_rows = GC.AllocateUninitializedArray<byte>((int)Math.Max(length, 64), pinned: true);
-        byte* rows = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s_rows));
+        if (s_columns is null || s_columns.Length < length) s_columns = GC.AllocateUninitializedArray<byte>((int)Math.Max(length, 64), pinned: true);
+        byte* cols = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s_columns));
         byte zero = (byte)xZero;
-        for (int oh = 0; oh < g.OutH; oh++)
-            for (int ow = 0; ow < g.OutW; ow++)
-            {
-                byte* r = rows + (long)(oh * g.OutW + ow) * g.Depth;
-                int ih0 = oh * g.StrideH - g.PadTop, iw0 = ow * g.StrideW - g.PadLeft;
-                bool inside = ih0 >= 0 && iw0 >= 0 && ih0 + (g.KernelH - 1) * g.DilationH < g.InH && iw0 + (g.KernelW - 1) * g.DilationW < g.InW;
-                for (int c = 0; c < g.Channels; c++)
+        byte* row = cols;
+        for (int c = 0; c < g.Channels; c++)
+            for (int kh = 0; kh < g.KernelH; kh++)
+                for (int kw = 0; kw < g.KernelW; kw++, row += g.OutSize)
                 {
-                    byte* plane = x + (long)c * g.InH * g.InW;
-                    for (int kh = 0; kh < g.KernelH; kh++)
+                    int off = kw * g.DilationW - g.PadLeft;
+                    // Output columns whose input column off + ow·stride lies inside the image: [lo, hi).
+                    int lo = Math.Clamp(off >= 0 ? 0 : (-off + g.StrideW - 1) / g.StrideW, 0, g.OutW);
+                    int hi = Math.Clamp(g.InW - off <= 0 ? 0 : (g.InW - off + g.StrideW - 1) / g.StrideW, lo, g.OutW);
+                    for (int oh = 0; oh < g.OutH; oh++)
                     {
-                        int ih = ih0 + kh * g.DilationH;
-                        if (inside && g.DilationW == 1)
+                        byte* o = row + oh * g.OutW;
+                        int ih = oh * g.StrideH - g.PadTop + kh * g.DilationH;
+                        if ((uint)ih >= (uint)g.InH)
                         {
-                            Unsafe.CopyBlockUnaligned(r, plane + ih * g.InW + iw0, (uint)g.KernelW);
-                            r += g.KernelW;
+                            new Span<byte>(o, g.OutW).Fill(zero);
                             continue;
                         }
-                        for (int kw = 0; kw < g.KernelW; kw++)
-                        {
-                            int iw = iw0 + kw * g.DilationW;
-                            *r++ = (uint)ih < (uint)g.InH && (uint)iw < (uint)g.InW ? plane[ih * g.InW + iw] : zero;
-                        }
+                        byte* src = x + ((long)c * g.InH + ih) * g.InW + off;
+                        if (lo > 0) new Span<byte>(o, lo).Fill(zero);
+                        if (g.StrideW == 1) Unsafe.CopyBlockUnaligned(o + lo, src + lo, (uint)(hi - lo));
+                        else
+                            for (int ow = lo; ow < hi; ow++) o[ow] = src[ow * g.StrideW];
+                        if (hi < g.OutW) new Span<byte>(o + hi, g.OutW - hi).Fill(zero);
                     }
                 }
-            }
-        return rows;
+        return cols;
     }
 
     /// <summary>The reference im2row: one row of C·kh·kw values (channel, then kernel row, then kernel column) per output position.</summary>

@@ -236,11 +236,14 @@ public static unsafe class Int8Gemm
         uint flip = s.Signed ? 0x80808080u : 0u;
         byte flipByte = (byte)flip;
         int whole = k / KG, tail = k % KG;
+        bool transposed = s.StrideK != 1 && s.StrideM == 1;
+        if (transposed) PackTransposed(s, row0, rows, k, groups, dst, flip);
         for (int p0 = 0; p0 < rows; p0 += MR)
         {
             byte* d = dst + (long)p0 * groups * KG;
             int live = Math.Min(MR, rows - p0);
-            if (s.StrideK == 1)
+            if (transposed) { }
+            else if (s.StrideK == 1)
             {
                 for (int r = 0; r < live; r++)
                 {
@@ -279,6 +282,61 @@ public static unsafe class Int8Gemm
                     for (int g = 0; g < groups; g++, dr += MR * KG) sum += dr[0] + dr[1] + dr[2] + dr[3];
                     rowSums[p0 + r] = sum;
                 }
+        }
+    }
+
+    /// <summary>
+    /// A stored transposed, K rows of M contiguous bytes (a convolution's [channels, positions]): four K rows at a time
+    /// are interleaved into dwords (16 positions per step with SSE2 unpacks) and each dword goes to its panel slot.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackTransposed(in Source s, int row0, int rows, int k, int groups, byte* dst, uint flip)
+    {
+        byte* zeros = stackalloc byte[MaxBlockRows + 16];
+        new Span<byte>(zeros, MaxBlockRows + 16).Clear();
+        uint* tmp = stackalloc uint[16];
+        long panelBytes = (long)groups * MR * KG;
+        for (int g = 0; g < groups; g++)
+        {
+            int kc = Math.Min(KG, k - g * KG);
+            byte* c0 = s.Data + (long)(g * KG) * s.StrideK + row0;
+            byte* c1 = kc > 1 ? c0 + s.StrideK : zeros;
+            byte* c2 = kc > 2 ? c0 + 2 * s.StrideK : zeros;
+            byte* c3 = kc > 3 ? c0 + 3 * s.StrideK : zeros;
+            // Padding past K stays 0 (not flipped): the row sums read it.
+            uint keep = kc == KG ? ~0u : (1u << (8 * kc)) - 1;
+            uint fk = flip & keep;
+            byte* dg = dst + g * MR * KG;
+            int r = 0;
+            if (System.Runtime.Intrinsics.X86.Sse2.IsSupported)
+            {
+                var f = Vector128.Create(fk);
+                for (; r + 16 <= rows; r += 16)
+                {
+                    var a = Vector128.Load(c0 + r);
+                    var b = Vector128.Load(c1 + r);
+                    var c = Vector128.Load(c2 + r);
+                    var d = Vector128.Load(c3 + r);
+                    var ab0 = System.Runtime.Intrinsics.X86.Sse2.UnpackLow(a, b).AsInt16();
+                    var ab1 = System.Runtime.Intrinsics.X86.Sse2.UnpackHigh(a, b).AsInt16();
+                    var cd0 = System.Runtime.Intrinsics.X86.Sse2.UnpackLow(c, d).AsInt16();
+                    var cd1 = System.Runtime.Intrinsics.X86.Sse2.UnpackHigh(c, d).AsInt16();
+                    (System.Runtime.Intrinsics.X86.Sse2.UnpackLow(ab0, cd0).AsUInt32() ^ f).Store(tmp);
+                    (System.Runtime.Intrinsics.X86.Sse2.UnpackHigh(ab0, cd0).AsUInt32() ^ f).Store(tmp + 4);
+                    (System.Runtime.Intrinsics.X86.Sse2.UnpackLow(ab1, cd1).AsUInt32() ^ f).Store(tmp + 8);
+                    (System.Runtime.Intrinsics.X86.Sse2.UnpackHigh(ab1, cd1).AsUInt32() ^ f).Store(tmp + 12);
+                    for (int i = 0; i < 16; i++)
+                    {
+                        int rr = r + i;
+                        *(uint*)(dg + rr / MR * panelBytes + rr % MR * KG) = tmp[i];
+                    }
+                }
+            }
+            for (; r < rows; r++)
+            {
+                uint v = (c0[r] | (uint)c1[r] << 8 | (uint)c2[r] << 16 | (uint)c3[r] << 24) ^ fk;
+                *(uint*)(dg + r / MR * panelBytes + r % MR * KG) = v;
+            }
         }
     }
 
