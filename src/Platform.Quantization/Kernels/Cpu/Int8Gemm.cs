@@ -424,8 +424,16 @@ public static unsafe class Int8Gemm
                     byte* f = stackalloc byte[MR * NR];
                     StoreByte256(o, tile, f, NR, rows, n0);
                     byte* c = (byte*)o.C + n0 * o.Ldc + m0;
-                    for (int q = 0; q < cols; q++, c += o.Ldc)
-                        for (int r = 0; r < rows; r++) c[r] = f[r * NR + q];
+                    if (rows == MR)
+                        // A channel's six positions as one 4-byte and one 2-byte store instead of six.
+                        for (int q = 0; q < cols; q++, c += o.Ldc)
+                        {
+                            Unsafe.WriteUnaligned(c, f[q] | (uint)f[NR + q] << 8 | (uint)f[2 * NR + q] << 16 | (uint)f[3 * NR + q] << 24);
+                            Unsafe.WriteUnaligned(c + 4, (ushort)(f[4 * NR + q] | f[5 * NR + q] << 8));
+                        }
+                    else
+                        for (int q = 0; q < cols; q++, c += o.Ldc)
+                            for (int r = 0; r < rows; r++) c[r] = f[r * NR + q];
                 }
                 else
                     for (int r = 0; r < rows; r++)
