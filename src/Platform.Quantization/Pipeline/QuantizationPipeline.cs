@@ -13,14 +13,15 @@ using Platform.Quantization.Tensors;
 namespace Platform.Quantization.Pipeline;
 
 /// <summary>
-/// load → fold → calibrate → quantize weights → evaluate fp32 and quantized side by side → report.
+/// load → fold → calibrate → quantize weights → evaluate fp32 and quantized side by side (the quantized model on the
+/// real kernels by default) → measure latency → report.
 /// The one call the worker and `qplat quantize` make. Memory stays bounded by one batch of activations
 /// whatever the data sets' sizes: calibration keeps histograms, evaluation keeps running sums.
 /// </summary>
 public static class QuantizationPipeline
 {
     // Share of the run each stage reports progress over.
-    private const double LoadEnd = 0.05, CalibrateEnd = 0.35, QuantizeEnd = 0.55;
+    private const double LoadEnd = 0.05, CalibrateEnd = 0.35, QuantizeEnd = 0.55, EvaluateEnd = 0.95;
 
     public static QuantizationResult Run(QuantizationRequest request, IProgress<PipelineProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -138,9 +139,10 @@ public static class QuantizationPipeline
                 quantAccuracy.Add(quantized, batch[DataBinding.LabelArray]);
             }
             evaluated += batch.Count;
-            progress?.Report(new("evaluate", QuantizeEnd + (1 - QuantizeEnd) * evaluated / evalTotal));
+            progress?.Report(new("evaluate", QuantizeEnd + (EvaluateEnd - QuantizeEnd) * evaluated / evalTotal));
         }
 
+        if (request.LatencyRuns > 0) progress?.Report(new("measure", EvaluateEnd));
         var latency = MeasureLatency(request, fp32Model, fp32Plan, quantizedPlan, quantObserver, timing, eval, quantizedLayers, cancellationToken);
 
         var f = fidelity.Result();
