@@ -213,15 +213,15 @@ public static class QuantizationPipeline
         }, warmup, runs);
         // The warm-up's runs were recorded too: keep the timed ones only.
         timing.KeepLastRuns(runs);
-        var oursFp32 = new RuntimeLatency(LatencyRuntime.Ours, Math.Round(fp32.MedianMs, 4), Math.Round(fp32.P90Ms, 4));
-        var oursVariant = new RuntimeLatency(LatencyRuntime.Ours, Math.Round(ours.MedianMs, 4), Math.Round(ours.P90Ms, 4));
+        var oursFp32 = new RuntimeLatency(LatencyRuntime.Ours, Math.Round(fp32.MedianMs, 4), Math.Round(fp32.P90Ms, 4), Math.Round(fp32.MedianMs, 4));
+        var oursVariant = new RuntimeLatency(LatencyRuntime.Ours, Math.Round(ours.MedianMs, 4), Math.Round(ours.P90Ms, 4), Math.Round(fp32.MedianMs, 4));
         if (request.Spec.Runtime != LatencyRuntime.OnnxRuntime)
             return new LatencyResult(oursFp32, oursVariant, [oursVariant], binding.BatchSize);
 
         var ortFp32 = OnnxRuntimeLatency.Measure(fp32Model, inputs, request.Threads, warmup, runs);
         var ortVariant = OnnxRuntimeLatency.Measure(QdqExporter.Export(fp32Model, layers), inputs, request.Threads, warmup, runs);
-        var f = new RuntimeLatency(LatencyRuntime.OnnxRuntime, Math.Round(ortFp32.MedianMs, 4), Math.Round(ortFp32.P90Ms, 4));
-        var v = new RuntimeLatency(LatencyRuntime.OnnxRuntime, Math.Round(ortVariant.MedianMs, 4), Math.Round(ortVariant.P90Ms, 4));
+        var f = new RuntimeLatency(LatencyRuntime.OnnxRuntime, Math.Round(ortFp32.MedianMs, 4), Math.Round(ortFp32.P90Ms, 4), Math.Round(ortFp32.MedianMs, 4));
+        var v = new RuntimeLatency(LatencyRuntime.OnnxRuntime, Math.Round(ortVariant.MedianMs, 4), Math.Round(ortVariant.P90Ms, 4), Math.Round(ortFp32.MedianMs, 4));
         return new LatencyResult(f, v, [v, oursVariant], binding.BatchSize);
     }
 

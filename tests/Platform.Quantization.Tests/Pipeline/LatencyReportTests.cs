@@ -37,7 +37,10 @@ public class LatencyReportTests
         Assert.Equal("ours", variant.GetProperty("runtime").GetString());
         Assert.Equal(2, variant.GetProperty("threads").GetInt32());
         Assert.Equal("real", variant.GetProperty("execution").GetString());
-        Assert.Equal("ours", Assert.Single(variant.GetProperty("latencies").EnumerateArray()).GetProperty("runtime").GetString());
+        var ours = Assert.Single(variant.GetProperty("latencies").EnumerateArray());
+        Assert.Equal("ours", ours.GetProperty("runtime").GetString());
+        Assert.Equal(variant.GetProperty("latencyMsP50").GetDouble(), ours.GetProperty("latencyMsP50").GetDouble());
+        Assert.Equal(fp32.GetProperty("latencyMsP50").GetDouble(), ours.GetProperty("fp32LatencyMsP50").GetDouble());
         foreach (var layer in json.GetProperty("layers").EnumerateArray())
         {
             Assert.True(layer.GetProperty("latencyMs").GetDouble() > 0, layer.GetProperty("name").GetString());

@@ -47,6 +47,15 @@ public static class ResultWriter
             DeviceName = deviceName,
             ArtifactSha256 = artifact.Sha256,
             CreatedAt = DateTimeOffset.UtcNow,
+            Latencies = (report.Variant.Latencies ?? []).Select(l => new VariantLatency
+            {
+                Runtime = l.Runtime,
+                MsP50 = l.LatencyMsP50,
+                MsP90 = l.LatencyMsP90,
+                Fp32MsP50 = l.Fp32LatencyMsP50,
+                Threads = report.Variant.Threads ?? options.Threads,
+                BatchSize = report.Variant.LatencyBatchSize ?? 1,
+            }).ToList(),
             Layers = report.Layers.Select((l, i) => new LayerResult
             {
                 Ordinal = i,
