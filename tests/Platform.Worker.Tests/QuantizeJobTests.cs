@@ -44,6 +44,13 @@ public sealed class QuantizeJobTests(PostgresDatabase database, ITestOutputHelpe
         Assert.False(string.IsNullOrWhiteSpace(variant.DeviceName));
         Assert.Equal("ours", variant.Runtime);
         Assert.True(variant.LatencyMsP50 > 0 && variant.LatencyMsP90 >= variant.LatencyMsP50);
+        // The engine's figure on the real kernels, stored per runtime with the fp32 baseline on the same runtime.
+        var latency = Assert.Single(variant.Latencies);
+        Assert.Equal("ours", latency.Runtime);
+        Assert.Equal(variant.LatencyMsP50, latency.MsP50);
+        Assert.True(latency.Fp32MsP50 > 0);
+        Assert.Equal(worker.Options.Threads, latency.Threads);
+        Assert.Equal(1, latency.BatchSize);
         Assert.Equal(QuantSpec.Preset("int8"), QuantSpec.FromJson(variant.SpecJson));
 
         // digits_mlp: three Gemm layers, in graph order, int8 weights, calibrated activation ranges.

@@ -8,7 +8,9 @@ namespace Platform.Quantization.Pipeline;
 /// <summary>
 /// How one layer's input activation is quantized when evaluated in fp32 (quantize → dequantize):
 /// fixed parameters from calibration (static), parameters measured on each input (dynamic), or
-/// XNOR-Net binarization (1 bit: sign(x)·β, β the mean |x| over the values one output reads per position).
+/// XNOR-Net binarization (1 bit: sign(x)·β). For 1-D/2-D Conv the pipeline's <see cref="FakeQuantObserver"/> uses the
+/// patch β of the binary kernel instead (<see cref="XnorPatches"/>); <see cref="Apply"/>'s per-position β over the channels
+/// remains for the layers without a binary kernel (3-D Conv, ConvTranspose), which run it as their fallback.
 /// </summary>
 public sealed class ActivationQuantizer
 {

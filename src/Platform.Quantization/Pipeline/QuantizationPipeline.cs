@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Platform.Quantization.Calibration;
 using Platform.Quantization.Evaluation;
+using Platform.Quantization.Execution;
+using Platform.Quantization.Export;
 using Platform.Quantization.Formats;
 using Platform.Quantization.Graph;
 using Platform.Quantization.Graph.Passes;
@@ -11,14 +13,15 @@ using Platform.Quantization.Tensors;
 namespace Platform.Quantization.Pipeline;
 
 /// <summary>
-/// load → fold → calibrate → quantize weights → evaluate fp32 and quantized side by side → report.
+/// load → fold → calibrate → quantize weights → evaluate fp32 and quantized side by side (the quantized model on the
+/// real kernels by default) → measure latency → report.
 /// The one call the worker and `qplat quantize` make. Memory stays bounded by one batch of activations
 /// whatever the data sets' sizes: calibration keeps histograms, evaluation keeps running sums.
 /// </summary>
 public static class QuantizationPipeline
 {
     // Share of the run each stage reports progress over.
-    private const double LoadEnd = 0.05, CalibrateEnd = 0.35, QuantizeEnd = 0.55;
+    private const double LoadEnd = 0.05, CalibrateEnd = 0.35, QuantizeEnd = 0.55, EvaluateEnd = 0.95;
 
     public static QuantizationResult Run(QuantizationRequest request, IProgress<PipelineProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -104,8 +107,13 @@ public static class QuantizationPipeline
             ProducerName = fp32Model.ProducerName, ProducerVersion = fp32Model.ProducerVersion,
         };
         quantizedModel.Metadata["qplat.spec"] = request.Spec.ToJson();
-        var quantizedPlan = new Plan(quantizedModel, new PlanOptions { Threads = request.Threads });
-        var fakeQuant = new FakeQuantObserver(activationQuantizers);
+        // Real: every layer on its format's kernel. FakeQuant: fp32 on the dequantized model, inputs fake-quantized;
+        // XNOR's patch β scales a convolution's output before its activation, so that plan is not fused.
+        bool xnor = quantizedLayers.Any(l => l.Spec.QuantizesActivations && l.Spec.ActivationBits == 1);
+        QuantizedPlan? realPlan = request.Execution == ExecutionMode.Real
+            ? QuantizedPlan.Create(fp32Model, quantizedLayers, new PlanOptions { Threads = request.Threads }) : null;
+        var quantizedPlan = realPlan?.Plan ?? new Plan(quantizedModel, new PlanOptions { Threads = request.Threads, FuseOperators = !xnor });
+        var fakeQuant = realPlan is null ? new FakeQuantObserver(activationQuantizers) : null;
         var timing = new LayerTimingObserver(prepared.Layers.Select(l => l.Name));
         var quantObserver = new CompositeObserver(fakeQuant, timing);
 
@@ -131,8 +139,11 @@ public static class QuantizationPipeline
                 quantAccuracy.Add(quantized, batch[DataBinding.LabelArray]);
             }
             evaluated += batch.Count;
-            progress?.Report(new("evaluate", QuantizeEnd + (1 - QuantizeEnd) * evaluated / evalTotal));
+            progress?.Report(new("evaluate", QuantizeEnd + (EvaluateEnd - QuantizeEnd) * evaluated / evalTotal));
         }
+
+        if (request.LatencyRuns > 0) progress?.Report(new("measure", EvaluateEnd));
+        var latency = MeasureLatency(request, fp32Model, fp32Plan, quantizedPlan, quantObserver, timing, eval, quantizedLayers, cancellationToken);
 
         var f = fidelity.Result();
         long otherBytes = OtherParameterBytes(fp32Model.Graph, prepared.Layers);
@@ -145,16 +156,73 @@ public static class QuantizationPipeline
                 s.Activations == ActivationMode.None ? "none" : $"{s.Activations.ToString().ToLowerInvariant()}:{s.ActivationBits}bit",
                 l.WeightShape, l.Parameters, q.SizeBytes, q.BitsPerWeight,
                 s.Weights.Kind == WeightFormatKind.Fp32 || double.IsInfinity(q.SqnrDb) ? null : Math.Round(q.SqnrDb, 3),
-                ranges.TryGetValue(l.Name, out var r) ? r : null, Math.Round(timing.MeanMs(l.Name), 4));
+                ranges.TryGetValue(l.Name, out var r) ? r : null, Math.Round(timing.MeanMs(l.Name), 4))
+            {
+                LatencyMs = timing.MedianMs(l.Name) is { } ms ? Math.Round(ms, 4) : null,
+                Kernel = realPlan is null ? null : realPlan.LayerKernels.GetValueOrDefault(l.Name, "fp32"),
+                Fallback = realPlan?.FallbackLayers.FirstOrDefault(b => b.Name == l.Name)?.Reason,
+            };
         }).ToList();
         bool labels = quantAccuracy.Samples > 0;
         var report = new QuantizationReport(
-            new Fp32Report(labels ? fp32Accuracy.Result().Top1 : null, labels ? fp32Accuracy.Result().Top5 : null, size.Fp32TotalBytes),
+            new Fp32Report(labels ? fp32Accuracy.Result().Top1 : null, labels ? fp32Accuracy.Result().Top5 : null, size.Fp32TotalBytes)
+            {
+                LatencyMsP50 = latency?.Fp32.LatencyMsP50,
+                LatencyMsP90 = latency?.Fp32.LatencyMsP90,
+                Runtime = latency?.Fp32.Runtime,
+            },
             new VariantReport(labels ? quantAccuracy.Result().Top1 : null, labels ? quantAccuracy.Result().Top5 : null,
-                f.Top1Agreement, Math.Round(f.SqnrDbCapped(), 3), f.MeanCosine, size.TotalBytes, Math.Round(size.CompressionRatio, 3), request.Spec),
+                f.Top1Agreement, Math.Round(f.SqnrDbCapped(), 3), f.MeanCosine, size.TotalBytes, Math.Round(size.CompressionRatio, 3), request.Spec)
+            {
+                LatencyMsP50 = latency?.Variant.LatencyMsP50,
+                LatencyMsP90 = latency?.Variant.LatencyMsP90,
+                Runtime = latency?.Variant.Runtime,
+                Threads = latency is null ? null : request.Threads,
+                LatencyBatchSize = latency?.BatchSize,
+                Latencies = latency?.All,
+                Execution = request.Execution == ExecutionMode.Real ? "real" : "fakeQuant",
+            },
             layerReports, calibrationSamples, evaluated, prepared.FoldedBatchNorms, Math.Round(clock.Elapsed.TotalSeconds, 2));
         progress?.Report(new("done", 1));
         return new QuantizationResult { Model = quantizedModel, Weights = weights, Prepared = fp32Model, Layers = quantizedLayers, Report = report };
+    }
+
+    private sealed record LatencyResult(RuntimeLatency Fp32, RuntimeLatency Variant, IReadOnlyList<RuntimeLatency> All, int BatchSize);
+
+    /// <summary>
+    /// Whole-model latency of the fp32 and quantized models on the spec's runtime (warm-up, then timed runs one by one,
+    /// median and p90), and per-layer medians on ours over the same runs; null when no runs are asked for.
+    /// </summary>
+    private static LatencyResult? MeasureLatency(QuantizationRequest request, OnnxModel fp32Model, Plan fp32Plan, Plan quantizedPlan,
+        IExecutionObserver quantObserver, LayerTimingObserver timing, NpzDataSet eval, IReadOnlyList<QuantizedLayer> layers, CancellationToken ct)
+    {
+        if (request.LatencyRuns <= 0) return null;
+        var binding = new DataBinding(fp32Model.Graph, eval, Math.Max(1, request.LatencyBatchSize), "latency batch");
+        var batch = eval.ReadBatches(binding.BatchSize, binding.Arrays, widenFloat16: true, start: 0, count: binding.BatchSize).FirstOrDefault();
+        if (batch is null) return null;
+        var inputs = binding.Inputs(batch);
+        int warmup = Math.Max(0, request.LatencyWarmup), runs = request.LatencyRuns;
+
+        var fp32 = LatencyMeter.Measure(() => fp32Plan.Run(inputs, null, ct), warmup, runs);
+        timing.ClearRuns();
+        var ours = LatencyMeter.Measure(() =>
+        {
+            timing.BeginRun();
+            quantizedPlan.Run(inputs, quantObserver, ct);
+            timing.EndRun();
+        }, warmup, runs);
+        // The warm-up's runs were recorded too: keep the timed ones only.
+        timing.KeepLastRuns(runs);
+        var oursFp32 = new RuntimeLatency(LatencyRuntime.Ours, Math.Round(fp32.MedianMs, 4), Math.Round(fp32.P90Ms, 4), Math.Round(fp32.MedianMs, 4));
+        var oursVariant = new RuntimeLatency(LatencyRuntime.Ours, Math.Round(ours.MedianMs, 4), Math.Round(ours.P90Ms, 4), Math.Round(fp32.MedianMs, 4));
+        if (request.Spec.Runtime != LatencyRuntime.OnnxRuntime)
+            return new LatencyResult(oursFp32, oursVariant, [oursVariant], binding.BatchSize);
+
+        var ortFp32 = OnnxRuntimeLatency.Measure(fp32Model, inputs, request.Threads, warmup, runs);
+        var ortVariant = OnnxRuntimeLatency.Measure(QdqExporter.Export(fp32Model, layers), inputs, request.Threads, warmup, runs);
+        var f = new RuntimeLatency(LatencyRuntime.OnnxRuntime, Math.Round(ortFp32.MedianMs, 4), Math.Round(ortFp32.P90Ms, 4), Math.Round(ortFp32.MedianMs, 4));
+        var v = new RuntimeLatency(LatencyRuntime.OnnxRuntime, Math.Round(ortVariant.MedianMs, 4), Math.Round(ortVariant.P90Ms, 4), Math.Round(ortFp32.MedianMs, 4));
+        return new LatencyResult(f, v, [v, oursVariant], binding.BatchSize);
     }
 
     /// <summary>Bytes of float parameters that are not layer weights (biases, norms), kept at fp32.</summary>

@@ -21,4 +21,12 @@ public sealed record QuantizationRequest
     public int HistogramBins { get; init; } = TensorObserver.DefaultBins;
     public double Percentile { get; init; } = 99.99;
     public int Seed { get; init; }
+    /// <summary>Real kernels (default) or the fake-quant emulation for evaluation and latency.</summary>
+    public ExecutionMode Execution { get; init; } = ExecutionMode.Real;
+    /// <summary>Timed whole-model runs after evaluation (0: no latency measured).</summary>
+    public int LatencyRuns { get; init; } = 20;
+    /// <summary>Untimed runs before them (JIT, caches, thread pools).</summary>
+    public int LatencyWarmup { get; init; } = 3;
+    /// <summary>Samples per timed run (the first ones of the evaluation set).</summary>
+    public int LatencyBatchSize { get; init; } = 1;
 }

@@ -23,6 +23,12 @@ public sealed record QuantSpec
 
     public FirstLastLayerPolicy FirstLastLayers { get; init; } = FirstLastLayerPolicy.Default;
 
+    /// <summary>
+    /// The runtime the variant's latency is measured on: "ours" (our kernels, every format) or "onnxruntime" (ONNX
+    /// Runtime on the exported model). Teams deploy on a runtime, so a job names the one whose latency counts.
+    /// </summary>
+    public string Runtime { get; init; } = LatencyRuntime.Ours;
+
     /// <summary>The spec the layer named <paramref name="layerName"/> gets.</summary>
     public LayerSpec Resolve(string layerName, bool isFirst = false, bool isLast = false)
     {
@@ -63,6 +69,8 @@ public sealed record QuantSpec
             spec.Validate($"layer '{name}'");
         }
         if (!Enum.IsDefined(FirstLastLayers)) throw new FormatException($"QuantSpec: firstLastLayers = {(int)FirstLastLayers} is not a known policy.");
+        if (Runtime is null || !LatencyRuntime.Names.Contains(Runtime, StringComparer.Ordinal))
+            throw new FormatException($"QuantSpec: runtime = '{Runtime}' is not known (expected {string.Join(" or ", LatencyRuntime.Names.Select(n => $"'{n}'"))}).");
     }
 
     public static JsonSerializerOptions JsonOptions { get; } = CreateJsonOptions();
@@ -209,8 +217,9 @@ public sealed record QuantSpec
         other is not null
         && Default == other.Default
         && FirstLastLayers == other.FirstLastLayers
+        && string.Equals(Runtime, other.Runtime, StringComparison.Ordinal)
         && Overrides.Count == other.Overrides.Count
         && Overrides.All(p => other.Overrides.TryGetValue(p.Key, out var v) && v == p.Value);
 
-    public override int GetHashCode() => HashCode.Combine(Default, FirstLastLayers, Overrides.Count);
+    public override int GetHashCode() => HashCode.Combine(Default, FirstLastLayers, Runtime, Overrides.Count);
 }

@@ -21,7 +21,7 @@ public class QuantizationPipelineTests
         var npz = QplatCliTests.DigitsNpz(out _, image: true);
         var seen = new List<PipelineProgress>();
         var result = QuantizationPipeline.Run(Request("int8", npz), new SynchronousProgress(seen.Add));
-        Assert.Equal(["load", "calibrate", "quantize", "evaluate", "done"], seen.Select(p => p.Stage).Distinct());
+        Assert.Equal(["load", "calibrate", "quantize", "evaluate", "measure", "done"], seen.Select(p => p.Stage).Distinct());
         for (int i = 1; i < seen.Count; i++) Assert.True(seen[i].Fraction >= seen[i - 1].Fraction, $"progress went back at {seen[i]}");
         Assert.Equal(1.0, seen[^1].Fraction);
         Assert.Equal(359, result.Report.EvaluationSamples);

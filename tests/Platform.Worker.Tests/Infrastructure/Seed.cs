@@ -79,6 +79,6 @@ public sealed class Seed(PostgresDatabase database)
     public async Task<List<ModelVariant>> VariantsAsync(Guid jobId)
     {
         await using var db = database.NewContext();
-        return await db.ModelVariants.AsNoTracking().Include(v => v.Layers).Where(v => v.JobId == jobId).ToListAsync();
+        return await db.ModelVariants.AsNoTracking().Include(v => v.Layers).Include(v => v.Latencies).Where(v => v.JobId == jobId).ToListAsync();
     }
 }

@@ -78,13 +78,12 @@ public sealed class QuantizeJobRunner(
             var engineProgress = new ScaledProgress(pump, EngineStart, EngineEnd);
             string outDir = scratch.PathOf("out");
             // The engine is CPU-bound for seconds to hours: a thread of its own, not a pool thread the bus needs.
-            var (result, latency) = await Task.Factory.StartNew(() =>
+            // It measures the variant's latency itself, on the spec's runtime, after evaluation.
+            var result = await Task.Factory.StartNew(() =>
             {
                 var r = engine.Run(request, engineProgress, run.Token);
-                pump.Report(new("measure", EngineEnd));
-                var l = LatencyProbe.Measure(r.Model, request.EvaluationDataPath, options.Threads, options.LatencyRuns, run.Token);
                 r.Save(outDir);
-                return (r, l);
+                return r;
             }, run.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
             pump.Report(new("store", StoreAt));
@@ -92,7 +91,7 @@ public sealed class QuantizeJobRunner(
             Guid? variantId;
             await using (var scope = scopes.CreateAsyncScope())
                 variantId = await ResultWriter.WriteAsync(scope.ServiceProvider, inputs, result, Path.Combine(outDir, "model.onnx"),
-                    latency, options, cpu.Model, CancellationToken.None);
+                    options, cpu.Model, CancellationToken.None);
             if (variantId is null)
             {
                 log.LogWarning("Job {JobId}: lease lost before the results committed; rolled back, nothing stored", jobId);
@@ -217,6 +216,7 @@ public sealed class QuantizeJobRunner(
             EvaluationDataPath = evaluation,
             Spec = spec,
             Threads = options.Threads,
+            LatencyRuns = options.LatencyRuns,
         };
     }
 

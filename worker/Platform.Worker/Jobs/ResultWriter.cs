@@ -3,7 +3,6 @@ using Platform.Data;
 using Platform.Data.Artifacts;
 using Platform.Data.Entities;
 using Platform.Data.Jobs;
-using Platform.Quantization.Evaluation;
 using Platform.Quantization.Pipeline;
 using Platform.Worker.Hosting;
 
@@ -18,7 +17,7 @@ public static class ResultWriter
 {
     /// <returns>The variant's id, or null when the lease was lost and everything was rolled back.</returns>
     public static async Task<Guid?> WriteAsync(IServiceProvider services, JobInputs inputs, QuantizationResult result, string modelFile,
-        LatencyStats? latency, WorkerOptions options, string deviceName, CancellationToken ct)
+        WorkerOptions options, string deviceName, CancellationToken ct)
     {
         var db = services.GetRequiredService<PlatformDbContext>();
         var store = services.GetRequiredService<ArtifactStore>();
@@ -40,13 +39,23 @@ public static class ResultWriter
             SqnrDb = report.Variant.SqnrDb,
             // The size the variant's format takes (packed weights + scales), not the dequantized ONNX we store for download.
             SizeBytes = report.Variant.SizeBytes,
-            LatencyMsP50 = latency?.MedianMs,
-            LatencyMsP90 = latency?.P90Ms,
-            Runtime = latency is null ? null : LatencyProbe.Runtime,
+            // Measured by the engine on the spec's runtime (ours or onnxruntime), on this worker's device.
+            LatencyMsP50 = report.Variant.LatencyMsP50,
+            LatencyMsP90 = report.Variant.LatencyMsP90,
+            Runtime = report.Variant.Runtime,
             Device = options.Device,
             DeviceName = deviceName,
             ArtifactSha256 = artifact.Sha256,
             CreatedAt = DateTimeOffset.UtcNow,
+            Latencies = (report.Variant.Latencies ?? []).Select(l => new VariantLatency
+            {
+                Runtime = l.Runtime,
+                MsP50 = l.LatencyMsP50,
+                MsP90 = l.LatencyMsP90,
+                Fp32MsP50 = l.Fp32LatencyMsP50,
+                Threads = report.Variant.Threads ?? options.Threads,
+                BatchSize = report.Variant.LatencyBatchSize ?? 1,
+            }).ToList(),
             Layers = report.Layers.Select((l, i) => new LayerResult
             {
                 Ordinal = i,
