@@ -118,7 +118,8 @@ internal static class Int4GemmBench
     /// <summary>GOPS from the median process CPU time per call (steadier than wall time on a shared machine).</summary>
     private static double Gops(Action run, double ops)
     {
-        run();
+        // Past tier-0: the runtime recompiles a method after 30 calls, and the first calls of a big shape are slow.
+        for (var warm = Stopwatch.StartNew(); warm.ElapsedMilliseconds < 300;) run();
         var process = Process.GetCurrentProcess();
         var sw = Stopwatch.StartNew();
         int reps = 0;

@@ -20,6 +20,15 @@ public class Int4GemmTests
         return a;
     }
 
+    /// <summary>The default choice plus every u8 path this machine (or this run's DOTNET_Enable* settings) supports.</summary>
+    private static IEnumerable<Int4Kernels.IntegerPath?> Paths()
+    {
+        yield return null;
+        yield return Int4Kernels.IntegerPath.Portable;
+        if (System.Runtime.Intrinsics.X86.AvxVnni.IsSupported) yield return Int4Kernels.IntegerPath.Vnni;
+        if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported) yield return Int4Kernels.IntegerPath.Avx512BW;
+    }
+
     private static Granularity Gran(int g) => g switch { 0 => Granularity.PerTensor, -1 => Granularity.PerChannel, _ => Granularity.PerGroup(g) };
 
     private static AffineQuantizedWeight Weight(int n, int k, int group, bool symmetric, int seed)
@@ -145,7 +154,7 @@ public class Int4GemmTests
         var magnitude = IntegerMagnitude(m, n, k, a, lda, scales, zeros, w, bias);
         var mag = new float[m * ldc];
         for (int i = 0; i < m; i++) Array.Copy(magnitude, i * n, mag, i * ldc, n);
-        foreach (var path in new Int4Kernels.IntegerPath?[] { null, Int4Kernels.IntegerPath.Portable })
+        foreach (var path in Paths())
         {
             Int4Kernels.ForcedPath = path;
             try
@@ -186,7 +195,7 @@ public class Int4GemmTests
         var zeros = Enumerable.Range(0, m).Select(_ => r.Next(256)).ToArray();
         var expected = new float[m * n];
         Int4GemmReference.Multiply(m, a, k, scales, zeros, packed, expected, n, default, false);
-        foreach (var path in new Int4Kernels.IntegerPath?[] { null, Int4Kernels.IntegerPath.Portable })
+        foreach (var path in Paths())
             foreach (int threads in new[] { 1, 3 })
             {
                 Int4Kernels.ForcedPath = path;
@@ -198,6 +207,37 @@ public class Int4GemmTests
                 }
                 finally { Int4Kernels.ForcedPath = null; }
             }
+    }
+
+    /// <summary>The largest |a·w| everywhere: s16 partial sums (Avx512BW path) must not wrap.</summary>
+    [Theory]
+    [InlineData(true, 0x88, 0)]   // symmetric −8
+    [InlineData(false, 0xFF, 0)]  // asymmetric 15 − 0
+    [InlineData(false, 0x00, 15)] // asymmetric 0 − 15
+    public void Extreme_codes_and_activations_do_not_overflow(bool symmetric, int codeByte, int zeroPoint)
+    {
+        const int m = 16, n = 16, k = 512;
+        var codes = Enumerable.Repeat((byte)codeByte, n * k / 2).ToArray();
+        var w = new AffineQuantizedWeight(WeightFormat.Int4, [n, k], 0, Granularity.PerChannel, symmetric, k, codes,
+            Enumerable.Repeat(1f, n).ToArray(), symmetric ? null : Enumerable.Repeat((byte)zeroPoint, n).ToArray());
+        var packed = Int4PackedWeights.Pack(w);
+        var a = Enumerable.Repeat((byte)255, m * k).ToArray();
+        var scales = Enumerable.Repeat(1f, m).ToArray();
+        var zeros = new int[m];
+        var expected = new float[m * n];
+        Int4GemmReference.Multiply(m, a, k, scales, zeros, packed, expected, n, default, false);
+        Assert.Equal(255f * k * (symmetric ? -8 : codeByte == 0 ? -15 : 15), expected[0]);
+        foreach (var path in Paths())
+        {
+            Int4Kernels.ForcedPath = path;
+            try
+            {
+                var actual = new float[m * n];
+                Int4Gemm.Multiply(m, a, k, scales, zeros, packed, actual, n);
+                Assert.Equal(expected, actual);
+            }
+            finally { Int4Kernels.ForcedPath = null; }
+        }
     }
 
     [Fact]

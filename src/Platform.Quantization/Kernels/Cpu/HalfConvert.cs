@@ -13,6 +13,7 @@ internal static unsafe class HalfConvert
 {
     private const uint Magic = 0x77800000; // 2^112 = 2^(127 − 15)
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToSingle(ushort* src, float* dst, long count, bool bf16)
     {
         long i = 0;

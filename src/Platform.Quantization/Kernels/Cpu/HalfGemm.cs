@@ -7,11 +7,11 @@ namespace Platform.Quantization.Kernels.Cpu;
 /// <remarks>
 /// From 8 rows on, the SGEMM runs with the weights widened block by block into its packed panels (threads over
 /// output tiles, as SGEMM splits them). Fewer rows (GEMV): threads split the 32-channel panels, and each panel is
-/// widened 64 depths at a time into L1 and streamed through <see cref="HalfRowKernel"/>: the weights are read once.
+/// widened 128 depths at a time into L1 and streamed through <see cref="HalfRowKernel"/>: the weights are read once.
 /// </remarks>
 public static unsafe class HalfGemm
 {
-    private const int ChunkDepth = 64;
+    private const int ChunkDepth = 128;
 
     public static void Multiply(int m, ReadOnlySpan<float> a, int lda, HalfPackedWeights w, Span<float> c, int ldc,
         ReadOnlySpan<float> bias = default, bool relu = false, int threads = 1)
@@ -51,6 +51,7 @@ public static unsafe class HalfGemm
 
     private sealed class Job(HalfPackedWeights w, int m, nint a, long lda, nint c, long ldc, nint bias, bool relu, nint data)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int p0, int p1)
         {
             const int pw = HalfPackedWeights.PanelWidth;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Platform.Quantization.Kernels.Cpu;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Platform.Quantization.Kernels.Cpu;
 /// </summary>
 internal sealed unsafe class HalfPanelSource(HalfPackedWeights w, ushort* data) : PanelSource
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Pack(float* dst, int width, int r0, int count, int k0, int kc)
     {
         if (width != HalfPackedWeights.PanelWidth)

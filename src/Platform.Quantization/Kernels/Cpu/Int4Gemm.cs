@@ -15,7 +15,7 @@ namespace Platform.Quantization.Kernels.Cpu;
 /// memory once per call. u8 activations: with fewer than <see cref="Int4Kernels.TileRows"/> rows the nibbles are
 /// unpacked in registers and fed to vpdpbusd directly (GEMV); with more, each segment (≤ 256 depths of one group) of a
 /// panel is unpacked once to s8 in L1 and reused by six-row register tiles. fp32 activations: fewer than 8 rows
-/// dequantize 64 depths of a panel into L1 and stream them through four FMA chains per row; more rows run the SGEMM
+/// dequantize 256 depths of a panel into L1 and stream them through four FMA chains per row; more rows run the SGEMM
 /// with the weights dequantized per block straight into its packed panels.
 /// </remarks>
 public static unsafe class Int4Gemm
@@ -157,6 +157,7 @@ public static unsafe class Int4Gemm
         return (min, max);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void QuantizeRow(ReadOnlySpan<float> row, Span<byte> dst, QuantParams p)
     {
         int x = 0, k = row.Length;
@@ -230,13 +231,15 @@ public static unsafe class Int4Gemm
     private sealed class IntegerJob(Int4PackedWeights w, int m, nint a, long lda, nint rowScales, nint rowZeros, nint c, long ldc,
         nint bias, bool relu, nint codes, nint scales, nint zeroQuads, nint correction)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int p0, int p1)
         {
             const int pw = Int4PackedWeights.PanelWidth;
             int groups = w.Groups, octets = w.Octets;
             int gOct = groups == 1 ? octets : w.KernelGroup / 8;
             var path = Int4Kernels.Path;
-            bool gemv = path == Int4Kernels.IntegerPath.Vnni && m < Int4Kernels.TileRows;
+            bool gemv = m < Int4Kernels.TileRows && Int4Kernels.GemvInRegisters;
+            int deferral = Int4Kernels.Deferral(w.Symmetric);
             float* acc = Buffer(ref s_acc, m * pw);
             sbyte* scratch = gemv ? null : (sbyte*)Buffer(ref s_scratch, SegmentOctets * 128 / 4);
             byte* pa = (byte*)a;
@@ -261,11 +264,25 @@ public static unsafe class Int4Gemm
                         }
                         Int4Kernels.UnpackSegment(seg, count, zq, scratch);
                         int quads = count * 2;
-                        if (path == Int4Kernels.IntegerPath.Vnni)
+                        if (path == Int4Kernels.IntegerPath.Avx512BW)
+                        {
+                            int i = 0;
+                            for (; i + 12 <= m; i += 12)
+                                Int4Kernels.Tile12Bw(ao + i * lda, lda, scratch, quads, deferral, scale, acc + i * pw);
+                            for (; i + 4 <= m; i += 4)
+                                Int4Kernels.Tile4Bw(ao + i * lda, lda, scratch, quads, deferral, scale, acc + i * pw);
+                            for (; i < m; i++) Int4Kernels.Row1Bw(ao + i * lda, scratch, quads, deferral, scale, acc + i * pw);
+                        }
+                        else if (path == Int4Kernels.IntegerPath.Vnni)
                         {
                             int i = 0;
                             for (; i + Int4Kernels.TileRows <= m; i += Int4Kernels.TileRows)
                                 Int4Kernels.Tile6Vnni(ao + i * lda, lda, scratch, quads, scale, acc + i * pw);
+                            if (i + 4 <= m)
+                            {
+                                Int4Kernels.Tile4Vnni(ao + i * lda, lda, scratch, quads, scale, acc + i * pw);
+                                i += 4;
+                            }
                             for (; i < m; i++) Int4Kernels.Row1Vnni(ao + i * lda, scratch, quads, scale, acc + i * pw);
                         }
                         else Int4Kernels.RowsPortable(m, ao, lda, scratch, quads, scale, acc);
@@ -281,8 +298,9 @@ public static unsafe class Int4Gemm
     private sealed class FloatJob(Int4PackedWeights w, int m, nint a, long lda, nint c, long ldc, nint bias, bool relu,
         nint codes, nint scales, nint zeros)
     {
-        private const int ChunkOctets = 8;
+        private const int ChunkOctets = 32;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int p0, int p1)
         {
             const int pw = Int4PackedWeights.PanelWidth;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Platform.Quantization.Kernels.Cpu;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Platform.Quantization.Kernels.Cpu;
 /// </summary>
 internal sealed unsafe class Int4PanelSource(Int4PackedWeights w, byte* codes, float* scales, byte* zeros) : PanelSource
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Pack(float* dst, int width, int r0, int count, int k0, int kc)
     {
         const int pw = Int4PackedWeights.PanelWidth;
