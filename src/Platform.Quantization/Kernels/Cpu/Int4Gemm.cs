@@ -247,50 +247,62 @@ public static unsafe class Int4Gemm
             {
                 new Span<float>(acc, m * pw).Clear();
                 byte* panel = (byte*)codes + (long)p * octets * 64;
-                for (int g = 0; g < groups; g++)
+                if (gemv)
                 {
-                    float* scale = (float*)scales + (p * groups + g) * pw;
-                    byte* zq = zeroQuads == 0 ? null : (byte*)zeroQuads + (p * groups + g) * 64;
-                    int gEnd = Math.Min(octets, (g + 1) * gOct);
-                    for (int o = g * gOct; o < gEnd; o += SegmentOctets)
-                    {
-                        int count = Math.Min(SegmentOctets, gEnd - o);
-                        byte* seg = panel + (long)o * 64;
-                        byte* ao = pa + o * 8;
-                        if (gemv)
-                        {
-                            for (int i = 0; i < m; i++) Int4Kernels.GemvVnni(ao + i * lda, seg, count, zq, scale, acc + i * pw);
-                            continue;
-                        }
-                        Int4Kernels.UnpackSegment(seg, count, zq, scratch);
-                        int quads = count * 2;
-                        if (path == Int4Kernels.IntegerPath.Avx512BW)
-                        {
-                            int i = 0;
-                            for (; i + 12 <= m; i += 12)
-                                Int4Kernels.Tile12Bw(ao + i * lda, lda, scratch, quads, deferral, scale, acc + i * pw);
-                            for (; i + 4 <= m; i += 4)
-                                Int4Kernels.Tile4Bw(ao + i * lda, lda, scratch, quads, deferral, scale, acc + i * pw);
-                            for (; i < m; i++) Int4Kernels.Row1Bw(ao + i * lda, scratch, quads, deferral, scale, acc + i * pw);
-                        }
-                        else if (path == Int4Kernels.IntegerPath.Vnni)
-                        {
-                            int i = 0;
-                            for (; i + Int4Kernels.TileRows <= m; i += Int4Kernels.TileRows)
-                                Int4Kernels.Tile6Vnni(ao + i * lda, lda, scratch, quads, scale, acc + i * pw);
-                            if (i + 4 <= m)
-                            {
-                                Int4Kernels.Tile4Vnni(ao + i * lda, lda, scratch, quads, scale, acc + i * pw);
-                                i += 4;
-                            }
-                            for (; i < m; i++) Int4Kernels.Row1Vnni(ao + i * lda, scratch, quads, scale, acc + i * pw);
-                        }
-                        else Int4Kernels.RowsPortable(m, ao, lda, scratch, quads, scale, acc);
-                    }
+                    byte* zq = zeroQuads == 0 ? null : (byte*)zeroQuads + p * groups * 64;
+                    float* scale = (float*)scales + p * groups * pw;
+                    for (int i = 0; i < m; i++) Int4Kernels.GemvVnni(pa + i * lda, panel, octets, gOct, zq, scale, acc + i * pw);
                 }
+                else Tiles(p, panel, acc, scratch, path, deferral);
                 int col0 = p * pw;
                 Store(acc, m, col0, Math.Min(pw, w.Columns - col0), (float*)c, ldc, (float*)bias, relu,
                     (float*)rowScales, (int*)rowZeros, (float*)correction + col0);
+            }
+        }
+
+        /// <summary>Many rows: each segment of the panel unpacked once to s8 in L1, then register tiles over all rows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Tiles(int p, byte* panel, float* acc, sbyte* scratch, Int4Kernels.IntegerPath path, int deferral)
+        {
+            const int pw = Int4PackedWeights.PanelWidth;
+            int groups = w.Groups, octets = w.Octets;
+            int gOct = groups == 1 ? octets : w.KernelGroup / 8;
+            byte* pa = (byte*)a;
+            for (int g = 0; g < groups; g++)
+            {
+                float* scale = (float*)scales + (p * groups + g) * pw;
+                byte* zq = zeroQuads == 0 ? null : (byte*)zeroQuads + (p * groups + g) * 64;
+                int gEnd = Math.Min(octets, (g + 1) * gOct);
+                for (int o = g * gOct; o < gEnd; o += SegmentOctets)
+                {
+                    int count = Math.Min(SegmentOctets, gEnd - o);
+                    byte* seg = panel + (long)o * 64;
+                    byte* ao = pa + o * 8;
+                    Int4Kernels.UnpackSegment(seg, count, zq, scratch);
+                    int quads = count * 2;
+                    if (path == Int4Kernels.IntegerPath.Avx512BW)
+                    {
+                        int i = 0;
+                        for (; i + 12 <= m; i += 12)
+                            Int4Kernels.Tile12Bw(ao + i * lda, lda, scratch, quads, deferral, scale, acc + i * pw);
+                        for (; i + 4 <= m; i += 4)
+                            Int4Kernels.Tile4Bw(ao + i * lda, lda, scratch, quads, deferral, scale, acc + i * pw);
+                        for (; i < m; i++) Int4Kernels.Row1Bw(ao + i * lda, scratch, quads, deferral, scale, acc + i * pw);
+                    }
+                    else if (path == Int4Kernels.IntegerPath.Vnni)
+                    {
+                        int i = 0;
+                        for (; i + Int4Kernels.TileRows <= m; i += Int4Kernels.TileRows)
+                            Int4Kernels.Tile6Vnni(ao + i * lda, lda, scratch, quads, scale, acc + i * pw);
+                        if (i + 4 <= m)
+                        {
+                            Int4Kernels.Tile4Vnni(ao + i * lda, lda, scratch, quads, scale, acc + i * pw);
+                            i += 4;
+                        }
+                        for (; i < m; i++) Int4Kernels.Row1Vnni(ao + i * lda, scratch, quads, scale, acc + i * pw);
+                    }
+                    else Int4Kernels.RowsPortable(m, ao, lda, scratch, quads, scale, acc);
+                }
             }
         }
     }

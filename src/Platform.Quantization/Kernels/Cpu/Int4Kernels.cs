@@ -58,6 +58,9 @@ internal static unsafe class Int4Kernels
             var z1 = zeroQuads == null ? z0 : Vector256.Load(zeroQuads + 32);
             for (int o = 0; o < octets; o++)
             {
+                // The next segment's nibbles: a panel's segments are contiguous, and the compute between two
+                // unpacks is too short for the hardware prefetcher to hide a miss to L3 or memory.
+                if (Sse.IsSupported) Sse.Prefetch0(codes + (o + octets) * 64);
                 var v0 = Vector256.Load(codes + o * 64);
                 var v1 = Vector256.Load(codes + o * 64 + 32);
                 byte* d = (byte*)dst + o * 128;
@@ -261,30 +264,66 @@ internal static unsafe class Int4Kernels
     }
 
     /// <summary>
-    /// One row straight from the packed nibbles (GEMV: each weight is used once, so it is unpacked in registers and
-    /// never stored). Four independent chains hide vpdpbusd's latency.
+    /// One row times a whole panel straight from the packed nibbles (GEMV: each weight is used once, so it is unpacked
+    /// in registers and never stored). Two octets per step in eight chains hide vpdpbusd's latency; each group's s32
+    /// sums are scaled into two fp32 accumulators that stay in registers for the whole panel.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void GemvVnni(byte* a, byte* codes, int octets, byte* zeroQuads, float* scale, float* acc)
+    public static void GemvVnni(byte* a, byte* codes, int octets, int groupOctets, byte* zeroQuads, float* scales, float* acc)
     {
         var mask = Vector256.Create((byte)0x0F);
-        var z0 = zeroQuads == null ? Vector256.Create((byte)8) : Vector256.Load(zeroQuads);
-        var z1 = zeroQuads == null ? z0 : Vector256.Load(zeroQuads + 32);
-        Vector256<int> l0 = default, l1 = default, h0 = default, h1 = default;
-        for (int o = 0; o < octets; o++)
+        var f0 = Vector256.Load(acc);
+        var f1 = Vector256.Load(acc + 8);
+        var z0 = Vector256.Create((byte)8);
+        var z1 = z0;
+        for (int g0 = 0, g = 0; g0 < octets; g0 += groupOctets, g++)
         {
-            var v0 = Vector256.Load(codes);
-            var v1 = Vector256.Load(codes + 32);
-            var x = Vector256.Create(*(int*)a).AsByte();
-            var y = Vector256.Create(*(int*)(a + 4)).AsByte();
-            l0 = AvxVnni.MultiplyWideningAndAdd(l0, x, ((v0 & mask) - z0).AsSByte());
-            l1 = AvxVnni.MultiplyWideningAndAdd(l1, x, ((v1 & mask) - z1).AsSByte());
-            h0 = AvxVnni.MultiplyWideningAndAdd(h0, y, ((Vector256.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & mask) - z0).AsSByte());
-            h1 = AvxVnni.MultiplyWideningAndAdd(h1, y, ((Vector256.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & mask) - z1).AsSByte());
-            codes += 64;
-            a += 8;
+            if (zeroQuads != null)
+            {
+                z0 = Vector256.Load(zeroQuads + g * 64);
+                z1 = Vector256.Load(zeroQuads + g * 64 + 32);
+            }
+            Vector256<int> l0 = default, l1 = default, h0 = default, h1 = default;
+            Vector256<int> m0 = default, m1 = default, k0 = default, k1 = default;
+            int end = Math.Min(octets, g0 + groupOctets), o = g0;
+            for (; o + 2 <= end; o += 2)
+            {
+                // 4 KiB ahead (latency × bandwidth of memory): one core's demand misses alone do not fill the memory pipe.
+                Sse.Prefetch0(codes + o * 64 + 4096);
+                Sse.Prefetch0(codes + o * 64 + 4096 + 64);
+                var v0 = Vector256.Load(codes + o * 64);
+                var v1 = Vector256.Load(codes + o * 64 + 32);
+                var v2 = Vector256.Load(codes + o * 64 + 64);
+                var v3 = Vector256.Load(codes + o * 64 + 96);
+                var x = Vector256.Create(*(int*)(a + o * 8)).AsByte();
+                var y = Vector256.Create(*(int*)(a + o * 8 + 4)).AsByte();
+                var x2 = Vector256.Create(*(int*)(a + o * 8 + 8)).AsByte();
+                var y2 = Vector256.Create(*(int*)(a + o * 8 + 12)).AsByte();
+                l0 = AvxVnni.MultiplyWideningAndAdd(l0, x, ((v0 & mask) - z0).AsSByte());
+                l1 = AvxVnni.MultiplyWideningAndAdd(l1, x, ((v1 & mask) - z1).AsSByte());
+                h0 = AvxVnni.MultiplyWideningAndAdd(h0, y, ((Vector256.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & mask) - z0).AsSByte());
+                h1 = AvxVnni.MultiplyWideningAndAdd(h1, y, ((Vector256.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & mask) - z1).AsSByte());
+                m0 = AvxVnni.MultiplyWideningAndAdd(m0, x2, ((v2 & mask) - z0).AsSByte());
+                m1 = AvxVnni.MultiplyWideningAndAdd(m1, x2, ((v3 & mask) - z1).AsSByte());
+                k0 = AvxVnni.MultiplyWideningAndAdd(k0, y2, ((Vector256.ShiftRightLogical(v2.AsUInt16(), 4).AsByte() & mask) - z0).AsSByte());
+                k1 = AvxVnni.MultiplyWideningAndAdd(k1, y2, ((Vector256.ShiftRightLogical(v3.AsUInt16(), 4).AsByte() & mask) - z1).AsSByte());
+            }
+            if (o < end)
+            {
+                var v0 = Vector256.Load(codes + o * 64);
+                var v1 = Vector256.Load(codes + o * 64 + 32);
+                var x = Vector256.Create(*(int*)(a + o * 8)).AsByte();
+                var y = Vector256.Create(*(int*)(a + o * 8 + 4)).AsByte();
+                l0 = AvxVnni.MultiplyWideningAndAdd(l0, x, ((v0 & mask) - z0).AsSByte());
+                l1 = AvxVnni.MultiplyWideningAndAdd(l1, x, ((v1 & mask) - z1).AsSByte());
+                h0 = AvxVnni.MultiplyWideningAndAdd(h0, y, ((Vector256.ShiftRightLogical(v0.AsUInt16(), 4).AsByte() & mask) - z0).AsSByte());
+                h1 = AvxVnni.MultiplyWideningAndAdd(h1, y, ((Vector256.ShiftRightLogical(v1.AsUInt16(), 4).AsByte() & mask) - z1).AsSByte());
+            }
+            f0 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle((l0 + h0) + (m0 + k0)), Vector256.Load(scales + g * 16), f0);
+            f1 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle((l1 + h1) + (m1 + k1)), Vector256.Load(scales + g * 16 + 8), f1);
         }
-        Fold(acc, l0 + h0, l1 + h1, Vector256.Load(scale), Vector256.Load(scale + 8));
+        f0.Store(acc);
+        f1.Store(acc + 8);
     }
 
     /// <summary>Portable: rows × 16 channels over unpacked weights, s32 sums per segment.</summary>
