@@ -65,12 +65,22 @@ public static unsafe class Int4Gemm
             Int4GemmReference.Multiply(m, a, lda, rowScales, rowZeroPoints, w, c, ldc, bias, relu);
             return;
         }
-        // Kernels read whole octets of A: a depth that is not a multiple of 8 reads a zero-padded copy.
+        // Kernels read whole octets of A: a depth that is not a multiple of 8 reads a zero-padded copy. Register tiles
+        // read A packed per tile (quads of all its rows side by side): rows lda = 4096 apart all fall in the same L1
+        // sets, and 64 of them evicted each other on every panel.
         byte[]? padded = null;
         int k8 = w.Octets * 8;
-        if (k8 != k && k > 0)
+        var path = Int4Kernels.Path;
+        bool tiles = k > 0 && !(m < Int4Kernels.TileRows && Int4Kernels.GemvInRegisters) && path != Int4Kernels.IntegerPath.Portable;
+        if (tiles)
         {
-            padded = GC.AllocateUninitializedArray<byte>(m * k8, pinned: true);
+            padded = System.Buffers.ArrayPool<byte>.Shared.Rent(m * k8);
+            PackActivations(a, m, k, lda, k8, path, padded);
+            lda = k8;
+        }
+        else if (k8 != k && k > 0)
+        {
+            padded = System.Buffers.ArrayPool<byte>.Shared.Rent(m * k8);
             for (int i = 0; i < m; i++)
             {
                 a.Slice(i * lda, k).CopyTo(padded.AsSpan(i * k8));
@@ -84,10 +94,34 @@ public static unsafe class Int4Gemm
         fixed (float* pc = c, pb = bias, ps = w.Scales, rs = rowScales, corr = w.ZeroCorrection)
         fixed (int* rz = rowZeroPoints)
         {
-            var job = new IntegerJob(w, m, (nint)pa, lda, (nint)rs, (nint)rz, (nint)pc, ldc, (nint)(bias.IsEmpty ? null : pb), relu,
+            var job = new IntegerJob(w, path, m, (nint)pa, lda, (nint)rs, (nint)rz, (nint)pc, ldc, (nint)(bias.IsEmpty ? null : pb), relu,
                 (nint)codes, (nint)ps, (nint)(w.Symmetric ? null : zq), (nint)corr);
             int units = Units(w.Panels, threads);
             WorkQueue.Run(units, threads, u => job.Run(w.Panels * u / units, w.Panels * (u + 1) / units));
+        }
+        if (padded is not null) System.Buffers.ArrayPool<byte>.Shared.Return(padded);
+    }
+
+    /// <summary>
+    /// Tile by tile (heights as <see cref="Int4Kernels.TileHeight"/> cuts m): a tile of r rows starting at row i lives
+    /// at i·k8, quad q of its row j at q·4r + 4j; depth past k is zero.
+    /// </summary>
+    private static void PackActivations(ReadOnlySpan<byte> a, int m, int k, int lda, int k8, Int4Kernels.IntegerPath path, Span<byte> dst)
+    {
+        for (int i = 0; i < m;)
+        {
+            int rows = Int4Kernels.TileHeight(path, m - i);
+            var tile = dst.Slice(i * k8, rows * k8);
+            for (int r = 0; r < rows; r++)
+            {
+                var row = a.Slice((i + r) * lda, k);
+                int q = 0;
+                for (; q * 4 + 4 <= k; q++)
+                    Unsafe.WriteUnaligned(ref tile[q * 4 * rows + 4 * r], Unsafe.ReadUnaligned<int>(in row[q * 4]));
+                for (; q * 4 < k8; q++)
+                    for (int t = 0; t < 4; t++) tile[q * 4 * rows + 4 * r + t] = q * 4 + t < k ? row[q * 4 + t] : (byte)0;
+            }
+            i += rows;
         }
     }
 
@@ -228,7 +262,7 @@ public static unsafe class Int4Gemm
         }
     }
 
-    private sealed class IntegerJob(Int4PackedWeights w, int m, nint a, long lda, nint rowScales, nint rowZeros, nint c, long ldc,
+    private sealed class IntegerJob(Int4PackedWeights w, Int4Kernels.IntegerPath path, int m, nint a, long lda, nint rowScales, nint rowZeros, nint c, long ldc,
         nint bias, bool relu, nint codes, nint scales, nint zeroQuads, nint correction)
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -237,7 +271,6 @@ public static unsafe class Int4Gemm
             const int pw = Int4PackedWeights.PanelWidth;
             int groups = w.Groups, octets = w.Octets;
             int gOct = groups == 1 ? octets : w.KernelGroup / 8;
-            var path = Int4Kernels.Path;
             bool gemv = m < Int4Kernels.TileRows && Int4Kernels.GemvInRegisters;
             int deferral = Int4Kernels.Deferral(w.Symmetric);
             float* acc = Buffer(ref s_acc, m * pw);
@@ -277,31 +310,32 @@ public static unsafe class Int4Gemm
                 {
                     int count = Math.Min(SegmentOctets, gEnd - o);
                     byte* seg = panel + (long)o * 64;
-                    byte* ao = pa + o * 8;
                     Int4Kernels.UnpackSegment(seg, count, zq, scratch);
                     int quads = count * 2;
-                    if (path == Int4Kernels.IntegerPath.Avx512BW)
+                    if (path == Int4Kernels.IntegerPath.Portable)
                     {
-                        int i = 0;
-                        for (; i + 12 <= m; i += 12)
-                            Int4Kernels.Tile12Bw(ao + i * lda, lda, scratch, quads, deferral, scale, acc + i * pw);
-                        for (; i + 4 <= m; i += 4)
-                            Int4Kernels.Tile4Bw(ao + i * lda, lda, scratch, quads, deferral, scale, acc + i * pw);
-                        for (; i < m; i++) Int4Kernels.Row1Bw(ao + i * lda, scratch, quads, deferral, scale, acc + i * pw);
+                        Int4Kernels.RowsPortable(m, pa + o * 8, lda, scratch, quads, scale, acc);
+                        continue;
                     }
-                    else if (path == Int4Kernels.IntegerPath.Vnni)
+                    for (int i = 0; i < m;)
                     {
-                        int i = 0;
-                        for (; i + Int4Kernels.TileRows <= m; i += Int4Kernels.TileRows)
-                            Int4Kernels.Tile6Vnni(ao + i * lda, lda, scratch, quads, scale, acc + i * pw);
-                        if (i + 4 <= m)
+                        // Activations packed per tile (Pack): rows 4 bytes apart, quads 4·rows apart.
+                        int rows = Int4Kernels.TileHeight(path, m - i);
+                        byte* at = pa + (long)i * lda + (long)o * 8 * rows;
+                        float* ai = acc + i * pw;
+                        switch (rows)
                         {
-                            Int4Kernels.Tile4Vnni(ao + i * lda, lda, scratch, quads, scale, acc + i * pw);
-                            i += 4;
+                            case 12: Int4Kernels.Tile12Bw(at, 4, 48, scratch, quads, deferral, scale, ai); break;
+                            case 6: Int4Kernels.Tile6Vnni(at, 4, 24, scratch, quads, scale, ai); break;
+                            case 4 when path == Int4Kernels.IntegerPath.Avx512BW: Int4Kernels.Tile4Bw(at, 4, 16, scratch, quads, deferral, scale, ai); break;
+                            case 4: Int4Kernels.Tile4Vnni(at, 4, 16, scratch, quads, scale, ai); break;
+                            default:
+                                if (path == Int4Kernels.IntegerPath.Avx512BW) Int4Kernels.Row1Bw(at, scratch, quads, deferral, scale, ai);
+                                else Int4Kernels.Row1Vnni(at, scratch, quads, scale, ai);
+                                break;
                         }
-                        for (; i < m; i++) Int4Kernels.Row1Vnni(ao + i * lda, scratch, quads, scale, acc + i * pw);
+                        i += rows;
                     }
-                    else Int4Kernels.RowsPortable(m, ao, lda, scratch, quads, scale, acc);
                 }
             }
         }

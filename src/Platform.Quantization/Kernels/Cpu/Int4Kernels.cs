@@ -24,6 +24,14 @@ internal static unsafe class Int4Kernels
     /// </summary>
     internal static IntegerPath Path => ForcedPath ?? (Avx512BW.IsSupported ? IntegerPath.Avx512BW : AvxVnni.IsSupported ? IntegerPath.Vnni : IntegerPath.Portable);
 
+    /// <summary>Rows of the register tile that starts with <paramref name="remaining"/> rows left.</summary>
+    internal static int TileHeight(IntegerPath path, int remaining) => path switch
+    {
+        IntegerPath.Avx512BW => remaining >= 12 ? 12 : remaining >= 4 ? 4 : 1,
+        IntegerPath.Vnni => remaining >= TileRows ? TileRows : remaining >= 4 ? 4 : 1,
+        _ => remaining,
+    };
+
     /// <summary>In-register GEMV for few rows (vpdpbusd on the unpacked nibbles, no scratch).</summary>
     internal static bool GemvInRegisters => ForcedPath is null or IntegerPath.Vnni ? AvxVnni.IsSupported : false;
 
@@ -82,7 +90,7 @@ internal static unsafe class Int4Kernels
 
     /// <summary>Six rows × 16 channels over unpacked weights: 12 s32 accumulators (AvxVnni is VEX: 16 ymm registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile6Vnni(byte* a, long lda, sbyte* w, int quads, float* scale, float* acc)
+    public static void Tile6Vnni(byte* a, long lda, long quadStride, sbyte* w, int quads, float* scale, float* acc)
     {
         Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<int> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -92,12 +100,12 @@ internal static unsafe class Int4Kernels
             var w0 = Vector256.Load(w);
             var w1 = Vector256.Load(w + 32);
             Vector256<byte> x;
-            x = Vector256.Create(*(int*)(a0 + q * 4)).AsByte(); c00 = AvxVnni.MultiplyWideningAndAdd(c00, x, w0); c01 = AvxVnni.MultiplyWideningAndAdd(c01, x, w1);
-            x = Vector256.Create(*(int*)(a1 + q * 4)).AsByte(); c10 = AvxVnni.MultiplyWideningAndAdd(c10, x, w0); c11 = AvxVnni.MultiplyWideningAndAdd(c11, x, w1);
-            x = Vector256.Create(*(int*)(a2 + q * 4)).AsByte(); c20 = AvxVnni.MultiplyWideningAndAdd(c20, x, w0); c21 = AvxVnni.MultiplyWideningAndAdd(c21, x, w1);
-            x = Vector256.Create(*(int*)(a3 + q * 4)).AsByte(); c30 = AvxVnni.MultiplyWideningAndAdd(c30, x, w0); c31 = AvxVnni.MultiplyWideningAndAdd(c31, x, w1);
-            x = Vector256.Create(*(int*)(a4 + q * 4)).AsByte(); c40 = AvxVnni.MultiplyWideningAndAdd(c40, x, w0); c41 = AvxVnni.MultiplyWideningAndAdd(c41, x, w1);
-            x = Vector256.Create(*(int*)(a5 + q * 4)).AsByte(); c50 = AvxVnni.MultiplyWideningAndAdd(c50, x, w0); c51 = AvxVnni.MultiplyWideningAndAdd(c51, x, w1);
+            x = Vector256.Create(*(int*)(a0 + q * quadStride)).AsByte(); c00 = AvxVnni.MultiplyWideningAndAdd(c00, x, w0); c01 = AvxVnni.MultiplyWideningAndAdd(c01, x, w1);
+            x = Vector256.Create(*(int*)(a1 + q * quadStride)).AsByte(); c10 = AvxVnni.MultiplyWideningAndAdd(c10, x, w0); c11 = AvxVnni.MultiplyWideningAndAdd(c11, x, w1);
+            x = Vector256.Create(*(int*)(a2 + q * quadStride)).AsByte(); c20 = AvxVnni.MultiplyWideningAndAdd(c20, x, w0); c21 = AvxVnni.MultiplyWideningAndAdd(c21, x, w1);
+            x = Vector256.Create(*(int*)(a3 + q * quadStride)).AsByte(); c30 = AvxVnni.MultiplyWideningAndAdd(c30, x, w0); c31 = AvxVnni.MultiplyWideningAndAdd(c31, x, w1);
+            x = Vector256.Create(*(int*)(a4 + q * quadStride)).AsByte(); c40 = AvxVnni.MultiplyWideningAndAdd(c40, x, w0); c41 = AvxVnni.MultiplyWideningAndAdd(c41, x, w1);
+            x = Vector256.Create(*(int*)(a5 + q * quadStride)).AsByte(); c50 = AvxVnni.MultiplyWideningAndAdd(c50, x, w0); c51 = AvxVnni.MultiplyWideningAndAdd(c51, x, w1);
             w += 64;
         }
         var s0 = Vector256.Load(scale);
@@ -112,7 +120,7 @@ internal static unsafe class Int4Kernels
 
     /// <summary>Four rows × 16 channels: the rows left over from six-row tiles (64 = 10·6 + 4) at nearly full rate.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile4Vnni(byte* a, long lda, sbyte* w, int quads, float* scale, float* acc)
+    public static void Tile4Vnni(byte* a, long lda, long quadStride, sbyte* w, int quads, float* scale, float* acc)
     {
         Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         byte* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
@@ -121,10 +129,10 @@ internal static unsafe class Int4Kernels
             var w0 = Vector256.Load(w);
             var w1 = Vector256.Load(w + 32);
             Vector256<byte> x;
-            x = Vector256.Create(*(int*)(a0 + q * 4)).AsByte(); c00 = AvxVnni.MultiplyWideningAndAdd(c00, x, w0); c01 = AvxVnni.MultiplyWideningAndAdd(c01, x, w1);
-            x = Vector256.Create(*(int*)(a1 + q * 4)).AsByte(); c10 = AvxVnni.MultiplyWideningAndAdd(c10, x, w0); c11 = AvxVnni.MultiplyWideningAndAdd(c11, x, w1);
-            x = Vector256.Create(*(int*)(a2 + q * 4)).AsByte(); c20 = AvxVnni.MultiplyWideningAndAdd(c20, x, w0); c21 = AvxVnni.MultiplyWideningAndAdd(c21, x, w1);
-            x = Vector256.Create(*(int*)(a3 + q * 4)).AsByte(); c30 = AvxVnni.MultiplyWideningAndAdd(c30, x, w0); c31 = AvxVnni.MultiplyWideningAndAdd(c31, x, w1);
+            x = Vector256.Create(*(int*)(a0 + q * quadStride)).AsByte(); c00 = AvxVnni.MultiplyWideningAndAdd(c00, x, w0); c01 = AvxVnni.MultiplyWideningAndAdd(c01, x, w1);
+            x = Vector256.Create(*(int*)(a1 + q * quadStride)).AsByte(); c10 = AvxVnni.MultiplyWideningAndAdd(c10, x, w0); c11 = AvxVnni.MultiplyWideningAndAdd(c11, x, w1);
+            x = Vector256.Create(*(int*)(a2 + q * quadStride)).AsByte(); c20 = AvxVnni.MultiplyWideningAndAdd(c20, x, w0); c21 = AvxVnni.MultiplyWideningAndAdd(c21, x, w1);
+            x = Vector256.Create(*(int*)(a3 + q * quadStride)).AsByte(); c30 = AvxVnni.MultiplyWideningAndAdd(c30, x, w0); c31 = AvxVnni.MultiplyWideningAndAdd(c31, x, w1);
             w += 64;
         }
         var s0 = Vector256.Load(scale);
@@ -140,7 +148,7 @@ internal static unsafe class Int4Kernels
     /// vpmaddubsw + vpaddw per row; every <paramref name="deferral"/> quads one vpmaddwd + vpaddd widens the s16 sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile12Bw(byte* a, long lda, sbyte* w, int quads, int deferral, float* scale, float* acc)
+    public static void Tile12Bw(byte* a, long lda, long quadStride, sbyte* w, int quads, int deferral, float* scale, float* acc)
     {
         Vector512<int> d0 = default, d1 = default, d2 = default, d3 = default, d4 = default, d5 = default;
         Vector512<int> d6 = default, d7 = default, d8 = default, d9 = default, d10 = default, d11 = default;
@@ -153,7 +161,7 @@ internal static unsafe class Int4Kernels
             for (int q = q0; q < end; q++)
             {
                 var wq = Vector512.Load(w + q * 64);
-                byte* aq = a + q * 4;
+                byte* aq = a + q * quadStride;
                 c0 += Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)aq).AsByte(), wq);
                 c1 += Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(aq + lda)).AsByte(), wq);
                 c2 += Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(aq + 2 * lda)).AsByte(), wq);
@@ -182,7 +190,7 @@ internal static unsafe class Int4Kernels
 
     /// <summary>Four rows of the Avx512BW scheme (rows left over from twelve-row tiles).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile4Bw(byte* a, long lda, sbyte* w, int quads, int deferral, float* scale, float* acc)
+    public static void Tile4Bw(byte* a, long lda, long quadStride, sbyte* w, int quads, int deferral, float* scale, float* acc)
     {
         Vector512<int> d0 = default, d1 = default, d2 = default, d3 = default;
         var ones = Vector512.Create((short)1);
@@ -193,7 +201,7 @@ internal static unsafe class Int4Kernels
             for (int q = q0; q < end; q++)
             {
                 var wq = Vector512.Load(w + q * 64);
-                byte* aq = a + q * 4;
+                byte* aq = a + q * quadStride;
                 c0 += Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)aq).AsByte(), wq);
                 c1 += Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(aq + lda)).AsByte(), wq);
                 c2 += Avx512BW.MultiplyAddAdjacent(Vector512.Create(*(int*)(aq + 2 * lda)).AsByte(), wq);
