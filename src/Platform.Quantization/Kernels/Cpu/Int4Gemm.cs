@@ -12,11 +12,13 @@ namespace Platform.Quantization.Kernels.Cpu;
 /// </summary>
 /// <remarks>
 /// Threads split the output channels (16-channel panels); every thread runs all rows, so each weight is read from
-/// memory once per call. u8 activations: with fewer than <see cref="Int4Kernels.TileRows"/> rows the nibbles are
-/// unpacked in registers and fed to vpdpbusd directly (GEMV); with more, each segment (≤ 256 depths of one group) of a
-/// panel is unpacked once to s8 in L1 and reused by six-row register tiles. fp32 activations: fewer than 8 rows
-/// dequantize 256 depths of a panel into L1 and stream them through four FMA chains per row; more rows run the SGEMM
-/// with the weights dequantized per block straight into its packed panels.
+/// memory once per call. u8 activations: with fewer than <see cref="Int4Kernels.TileRows"/> rows (GEMV) the nibbles
+/// are unpacked in registers and fed to vpdpbusd directly, one pass per panel. With more, each segment (≤ 256 depths
+/// of one group) of a panel is unpacked once to s8 in L1 and reused by register tiles over all rows: Avx512BW
+/// (12 rows, vpmaddubsw with s16 sums deferred), else AvxVnni (6 rows), else portable; the activations are first
+/// packed per tile. fp32 activations: fewer than 8 rows dequantize 256 depths of a panel into L1 and stream them
+/// through four FMA chains per row; more rows run the SGEMM with the weights dequantized per block straight into its
+/// packed panels. Group sizes that are not a multiple of 8 (with more than one group per row) run the reference.
 /// </remarks>
 public static unsafe class Int4Gemm
 {
