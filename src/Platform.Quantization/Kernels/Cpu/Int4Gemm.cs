@@ -353,11 +353,26 @@ public static unsafe class Int4Gemm
         {
             const int pw = Int4PackedWeights.PanelWidth;
             float* acc = Buffer(ref s_acc, m * pw);
-            float* block = Buffer(ref s_scratch, ChunkOctets * 8 * pw);
+            float* block = Buffer(ref s_scratch, Math.Max(ChunkOctets * 8 * pw, w.Octets * 8));
             int k = w.Depth;
+            bool inRegisters = m == 1 && Int4Kernels.GemvFloatInRegisters;
+            if (inRegisters)
+            {
+                // The row padded to whole octets: the kernel reads 8 values per octet, and past K it must read zeros.
+                new ReadOnlySpan<float>((float*)a, k).CopyTo(new Span<float>(block, k));
+                new Span<float>(block + k, w.Octets * 8 - k).Clear();
+            }
+            int groups = w.Groups, gOct = groups == 1 ? w.Octets : w.KernelGroup / 8;
             for (int p = p0; p < p1; p++)
             {
                 new Span<float>(acc, m * pw).Clear();
+                if (inRegisters)
+                {
+                    Int4Kernels.GemvFloat(block, (byte*)codes + (long)p * w.Octets * 64, w.Octets, gOct,
+                        (byte*)zeros + p * groups * pw, (float*)scales + p * groups * pw, acc);
+                    Store(acc, m, p * pw, Math.Min(pw, w.Columns - p * pw), (float*)c, ldc, (float*)bias, relu, null, null, null);
+                    continue;
+                }
                 for (int o = 0; o < w.Octets; o += ChunkOctets)
                 {
                     int count = Math.Min(ChunkOctets, w.Octets - o);

@@ -334,6 +334,56 @@ internal static unsafe class Int4Kernels
         f1.Store(acc + 8);
     }
 
+    /// <summary>Whether <see cref="GemvFloat"/> can run (it widens nibbles with vpermb).</summary>
+    internal static bool GemvFloatInRegisters => Vector512.IsHardwareAccelerated && Avx512Vbmi.IsSupported && !ForceScalarDequant;
+
+    /// <summary>
+    /// One fp32 row times a whole panel with the nibbles widened to fp32 in registers (no scratch): per octet one
+    /// vpermb per half puts each depth's 16 channels in one quarter, then zero-extend, subtract the zero point,
+    /// convert and FMA with the broadcast activation in four chains; the group's scale is applied once per group.
+    /// <paramref name="a"/> must hold 8·octets values (zero past K).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void GemvFloat(float* a, byte* codes, int octets, int groupOctets, byte* zeros, float* scales, float* acc)
+    {
+        var mask = Vector512.Create((byte)0x0F);
+        Vector512<byte> perm;
+        fixed (byte* t = s_transpose) perm = Vector512.Load(t);
+        var f = Vector512.Load(acc);
+        for (int g0 = 0, g = 0; g0 < octets; g0 += groupOctets, g++)
+        {
+            var z = Avx512F.ConvertToVector512Int32(Vector128.Load(zeros + g * 16));
+            Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            int end = Math.Min(octets, g0 + groupOctets);
+            for (int o = g0; o < end; o++)
+            {
+                Sse.Prefetch0(codes + o * 64 + 4096);
+                var v = Vector512.Load(codes + o * 64);
+                var lo = Avx512Vbmi.PermuteVar64x8(v & mask, perm);
+                var hi = Avx512Vbmi.PermuteVar64x8(Vector512.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & mask, perm);
+                float* ao = a + o * 8;
+                var l = lo.GetLower();
+                var u = lo.GetUpper();
+                s0 = Vector512.FusedMultiplyAdd(Widen(l.GetLower(), z), Vector512.Create(ao[0]), s0);
+                s1 = Vector512.FusedMultiplyAdd(Widen(l.GetUpper(), z), Vector512.Create(ao[1]), s1);
+                s2 = Vector512.FusedMultiplyAdd(Widen(u.GetLower(), z), Vector512.Create(ao[2]), s2);
+                s3 = Vector512.FusedMultiplyAdd(Widen(u.GetUpper(), z), Vector512.Create(ao[3]), s3);
+                l = hi.GetLower();
+                u = hi.GetUpper();
+                s0 = Vector512.FusedMultiplyAdd(Widen(l.GetLower(), z), Vector512.Create(ao[4]), s0);
+                s1 = Vector512.FusedMultiplyAdd(Widen(l.GetUpper(), z), Vector512.Create(ao[5]), s1);
+                s2 = Vector512.FusedMultiplyAdd(Widen(u.GetLower(), z), Vector512.Create(ao[6]), s2);
+                s3 = Vector512.FusedMultiplyAdd(Widen(u.GetUpper(), z), Vector512.Create(ao[7]), s3);
+            }
+            f = Vector512.FusedMultiplyAdd((s0 + s1) + (s2 + s3), Vector512.Load(scales + g * 16), f);
+        }
+        f.Store(acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Widen(Vector128<byte> codes, Vector512<int> zero) =>
+        Vector512.ConvertToSingle(Avx512F.ConvertToVector512Int32(codes) - zero);
+
     /// <summary>Portable: rows × 16 channels over unpacked weights, s32 sums per segment.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowsPortable(int rows, byte* a, long lda, sbyte* w, int quads, float* scale, float* acc)
