@@ -219,7 +219,8 @@ public static unsafe class Int4Gemm
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> Code(Vector256<float> v, Vector256<float> s, Vector256<float> z, Vector256<float> lo, Vector256<float> hi) =>
-        Vector256.ConvertToUInt32(Vector256.Min(Vector256.Max(Vector256.Round(v / s) + z, lo), hi));
+        // Signed conversion: the values are whole numbers in 0..255, and float→uint has no AVX2 instruction.
+        Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round(v / s) + z, lo), hi)).AsUInt32();
 
     private static void Check(int m, int n, int k, int aLength, int lda, int cLength, int ldc, ReadOnlySpan<float> bias)
     {
