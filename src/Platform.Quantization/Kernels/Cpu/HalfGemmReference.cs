@@ -11,7 +11,7 @@ public static class HalfGemmReference
             for (int j = 0; j < n; j++)
             {
                 float s = 0f;
-                for (int p = 0; p < k; p++) s += a[i * lda + p] * w.Rows[j * k + p];
+                for (int p = 0; p < k; p++) s += a[i * lda + p] * w.Element(j, p);
                 c[i * ldc + j] = Int4GemmReference.Finish(s, j, bias, relu);
             }
     }

@@ -1,3 +1,5 @@
+using Platform.Quantization.Formats;
+
 namespace Platform.Quantization.Kernels.Cpu;
 
 /// <summary>The scalar definition every <see cref="Int4Gemm"/> path is tested against.</summary>
@@ -35,6 +37,25 @@ public static class Int4GemmReference
                 }
                 c[i * ldc + j] = Finish(s, j, bias, relu);
             }
+    }
+
+    /// <summary>Per-row asymmetric u8 quantization: the definition <see cref="Int4Gemm.QuantizeRows"/> must match exactly.</summary>
+    public static void QuantizeRows(ReadOnlySpan<float> a, int m, int k, int lda, Span<byte> q, Span<float> scales, Span<int> zeroPoints)
+    {
+        Int4Gemm.CheckQuantizeRows(a.Length, m, k, lda, q.Length, scales.Length, zeroPoints.Length);
+        for (int i = 0; i < m; i++)
+        {
+            float min = 0f, max = 0f;
+            for (int x = 0; x < k; x++)
+            {
+                min = Math.Min(min, a[i * lda + x]);
+                max = Math.Max(max, a[i * lda + x]);
+            }
+            var p = QuantParams.FromRange(min, max, 8, symmetric: false);
+            scales[i] = p.Scale;
+            zeroPoints[i] = p.ZeroPoint;
+            for (int x = 0; x < k; x++) q[i * k + x] = (byte)p.Quantize(a[i * lda + x]);
+        }
     }
 
     internal static float Finish(float s, int column, ReadOnlySpan<float> bias, bool relu)
