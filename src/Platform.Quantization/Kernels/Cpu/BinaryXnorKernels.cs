@@ -1,0 +1,175 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Platform.Quantization.Kernels.Cpu;
+
+/// <summary>
+/// Mismatch counts popcount(a XOR w) for a tile of up to 4 activation rows × 4 weight rows of packed bits.
+/// .NET 10 has no vector popcount: bytes are counted by a 16-entry nibble lookup (vpshufb) on the low and high
+/// nibbles and summed into 64-bit lanes by vpsadbw against zero.
+/// </summary>
+internal static unsafe class BinaryXnorKernels
+{
+    public const int Tile = 4;
+    // A byte lane gains at most 8 per 512-bit step (4 per nibble); 31 steps stay below 256.
+    private const int ChunkSteps = 31;
+
+    /// <summary>counts[r·4 + c] = mismatches of activation row r (of <paramref name="rows"/>) and weight row c (of <paramref name="cols"/>).</summary>
+    public static void Mismatches(ulong* a, int rows, ulong* w, int cols, int words, int* counts)
+    {
+        if (Avx512BW.IsSupported)
+        {
+            // Missing columns repeat column 0: a full-width tile, results dropped, is cheaper than a narrower kernel.
+            ulong* w1 = cols > 1 ? w + words : w, w2 = cols > 2 ? w + 2 * words : w, w3 = cols > 3 ? w + 3 * words : w;
+            if (rows == Tile) Tile4x4Avx512(a, w, w1, w2, w3, words, counts);
+            else
+                for (int r = 0; r < rows; r++) Tile1x4Avx512(a + r * words, w, w1, w2, w3, words, counts + r * Tile);
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                counts[r * Tile + c] = Avx2.IsSupported ? PairAvx2(a + r * words, w + c * words, words) : PairScalar(a + r * words, w + c * words, words);
+    }
+
+    private static Vector512<byte> NibbleTable512()
+    {
+        var t = Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+        var t2 = Vector256.Create(t, t);
+        return Vector512.Create(t2, t2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Count(Vector512<byte> acc, Vector512<byte> a, Vector512<byte> ah, Vector512<byte> w, Vector512<byte> wh,
+        Vector512<byte> table, Vector512<byte> nibble)
+    {
+        // (a ^ w) & 0x0F in one vpternlog; the high nibbles come from a and w shifted once each, outside the pair loop.
+        var lo = Avx512F.TernaryLogic(a, w, nibble, 0x28);
+        var hi = Avx512F.TernaryLogic(ah, wh, nibble, 0x28);
+        return acc + Avx512BW.Shuffle(table, lo) + Avx512BW.Shuffle(table, hi);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> High(Vector512<byte> v) => Avx512BW.ShiftRightLogical(v.AsUInt16(), 4).AsByte();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Sad(Vector512<byte> acc) => Avx512BW.SumAbsoluteDifferences(acc, Vector512<byte>.Zero).AsUInt64();
+
+    /// <summary>Four per-pair byte sums folded into the 16-bit fields of one vector (each field stays below 2^16 within a chunk), then one horizontal sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(int* counts, Vector512<byte> c0, Vector512<byte> c1, Vector512<byte> c2, Vector512<byte> c3)
+    {
+        var packed = Sad(c0) | (Sad(c1) << 16) | (Sad(c2) << 32) | (Sad(c3) << 48);
+        ulong s = Vector512.Sum(packed);
+        counts[0] += (int)(s & 0xFFFF);
+        counts[1] += (int)((s >> 16) & 0xFFFF);
+        counts[2] += (int)((s >> 32) & 0xFFFF);
+        counts[3] += (int)(s >> 48);
+    }
+
+    private static void Tile4x4Avx512(ulong* a, ulong* w0, ulong* w1, ulong* w2, ulong* w3, int words, int* counts)
+    {
+        var table = NibbleTable512();
+        var nibble = Vector512.Create((byte)0x0F);
+        for (int i = 0; i < 16; i++) counts[i] = 0;
+        int steps = words / 8;
+        ulong* a0 = a, a1 = a + words, a2 = a + 2 * words, a3 = a + 3 * words;
+        for (int s0 = 0; s0 < steps; s0 += ChunkSteps)
+        {
+            int s1 = Math.Min(steps, s0 + ChunkSteps);
+            Vector512<byte> c00 = default, c01 = default, c02 = default, c03 = default;
+            Vector512<byte> c10 = default, c11 = default, c12 = default, c13 = default;
+            Vector512<byte> c20 = default, c21 = default, c22 = default, c23 = default;
+            Vector512<byte> c30 = default, c31 = default, c32 = default, c33 = default;
+            for (int s = s0; s < s1; s++)
+            {
+                int o = s * 8;
+                var x0 = Vector512.Load((byte*)(a0 + o)); var x0h = High(x0);
+                var x1 = Vector512.Load((byte*)(a1 + o)); var x1h = High(x1);
+                var x2 = Vector512.Load((byte*)(a2 + o)); var x2h = High(x2);
+                var x3 = Vector512.Load((byte*)(a3 + o)); var x3h = High(x3);
+                var y = Vector512.Load((byte*)(w0 + o)); var yh = High(y);
+                c00 = Count(c00, x0, x0h, y, yh, table, nibble);
+                c10 = Count(c10, x1, x1h, y, yh, table, nibble);
+                c20 = Count(c20, x2, x2h, y, yh, table, nibble);
+                c30 = Count(c30, x3, x3h, y, yh, table, nibble);
+                y = Vector512.Load((byte*)(w1 + o)); yh = High(y);
+                c01 = Count(c01, x0, x0h, y, yh, table, nibble);
+                c11 = Count(c11, x1, x1h, y, yh, table, nibble);
+                c21 = Count(c21, x2, x2h, y, yh, table, nibble);
+                c31 = Count(c31, x3, x3h, y, yh, table, nibble);
+                y = Vector512.Load((byte*)(w2 + o)); yh = High(y);
+                c02 = Count(c02, x0, x0h, y, yh, table, nibble);
+                c12 = Count(c12, x1, x1h, y, yh, table, nibble);
+                c22 = Count(c22, x2, x2h, y, yh, table, nibble);
+                c32 = Count(c32, x3, x3h, y, yh, table, nibble);
+                y = Vector512.Load((byte*)(w3 + o)); yh = High(y);
+                c03 = Count(c03, x0, x0h, y, yh, table, nibble);
+                c13 = Count(c13, x1, x1h, y, yh, table, nibble);
+                c23 = Count(c23, x2, x2h, y, yh, table, nibble);
+                c33 = Count(c33, x3, x3h, y, yh, table, nibble);
+            }
+            AddRow(counts, c00, c01, c02, c03);
+            AddRow(counts + 4, c10, c11, c12, c13);
+            AddRow(counts + 8, c20, c21, c22, c23);
+            AddRow(counts + 12, c30, c31, c32, c33);
+        }
+    }
+
+    private static void Tile1x4Avx512(ulong* a, ulong* w0, ulong* w1, ulong* w2, ulong* w3, int words, int* counts)
+    {
+        var table = NibbleTable512();
+        var nibble = Vector512.Create((byte)0x0F);
+        for (int i = 0; i < 4; i++) counts[i] = 0;
+        int steps = words / 8;
+        for (int s0 = 0; s0 < steps; s0 += ChunkSteps)
+        {
+            int s1 = Math.Min(steps, s0 + ChunkSteps);
+            Vector512<byte> c0 = default, c1 = default, c2 = default, c3 = default;
+            for (int s = s0; s < s1; s++)
+            {
+                int o = s * 8;
+                var x = Vector512.Load((byte*)(a + o)); var xh = High(x);
+                var y = Vector512.Load((byte*)(w0 + o));
+                c0 = Count(c0, x, xh, y, High(y), table, nibble);
+                y = Vector512.Load((byte*)(w1 + o));
+                c1 = Count(c1, x, xh, y, High(y), table, nibble);
+                y = Vector512.Load((byte*)(w2 + o));
+                c2 = Count(c2, x, xh, y, High(y), table, nibble);
+                y = Vector512.Load((byte*)(w3 + o));
+                c3 = Count(c3, x, xh, y, High(y), table, nibble);
+            }
+            AddRow(counts, c0, c1, c2, c3);
+        }
+    }
+
+    internal static int PairAvx2(ulong* a, ulong* w, int words)
+    {
+        var t = Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+        var table = Vector256.Create(t, t);
+        var nibble = Vector256.Create((byte)0x0F);
+        int steps = words / 4, total = 0;
+        for (int s0 = 0; s0 < steps; s0 += ChunkSteps)
+        {
+            int s1 = Math.Min(steps, s0 + ChunkSteps);
+            var acc = Vector256<byte>.Zero;
+            for (int s = s0; s < s1; s++)
+            {
+                var x = Vector256.Load((byte*)(a + s * 4)) ^ Vector256.Load((byte*)(w + s * 4));
+                var lo = x & nibble;
+                var hi = Avx2.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & nibble;
+                acc += Avx2.Shuffle(table, lo) + Avx2.Shuffle(table, hi);
+            }
+            total += (int)Vector256.Sum(Avx2.SumAbsoluteDifferences(acc, Vector256<byte>.Zero).AsUInt64());
+        }
+        return total;
+    }
+
+    internal static int PairScalar(ulong* a, ulong* w, int words)
+    {
+        int total = 0;
+        for (int i = 0; i < words; i++) total += BitOperations.PopCount(a[i] ^ w[i]);
+        return total;
+    }
+}
