@@ -1,12 +1,86 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Platform.Quantization.Kernels.Cpu;
 
 /// <summary>
 /// Product-quantization GEMM without decompression: per row of A, a table T[j][c] = ⟨A[m, jD:(j+1)D], codeword c⟩
 /// for every sub-vector position j and codeword c, then C[m,n] = Σ_j T[j][code(n,j)] (+ bias, ReLU).
+/// With rows to spare, each thread takes whole rows (its own table); with fewer rows than threads (GEMV), the
+/// threads share one table, built over sub-vector ranges, then split the output channels.
 /// </summary>
-public static class PqGemm
+public static unsafe class PqGemm
 {
+    private const int B = PqPackedWeights.Block;
+
     public static void Multiply(int m, ReadOnlySpan<float> a, int lda, PqPackedWeights w, Span<float> c, int ldc,
-        ReadOnlySpan<float> bias = default, bool relu = false, int threads = 1) =>
-        PqGemmReference.Multiply(m, a, lda, w, c, ldc, bias, relu);
+        ReadOnlySpan<float> bias = default, bool relu = false, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        int n = w.Columns, k = w.Depth;
+        Sgemm.CheckSizes(m, n, k);
+        Sgemm.CheckOperand("A", a.Length, m, k, lda);
+        Sgemm.CheckOperand("C", c.Length, m, n, ldc);
+        if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"Bias holds {bias.Length} values but the layer has {n} output channels.", nameof(bias));
+        if (m == 0 || n == 0) return;
+        int per = w.Subvectors, stride = w.TableStride, blocks = (n + B - 1) / B;
+        // Lookups (one per output and sub-vector) and table multiply-adds (K per codeword slot) per row.
+        long rowWork = (long)n * per + (long)k * stride;
+        threads = (int)Math.Clamp(Math.Min(threads, m * rowWork / (64L * 1024)), 1, Math.Max(m, blocks));
+        fixed (float* pa = a, pc = c, pb = bias)
+        fixed (float* cb = w.CodebookByElement)
+        fixed (byte* codes = w.BlockedCodes)
+        {
+            nint A = (nint)pa, C = (nint)pc, Bi = bias.IsEmpty ? 0 : (nint)pb, Cb = (nint)cb, Co = (nint)codes;
+            int d = w.SubvectorLength;
+            if (threads == 1 || m >= 2 * threads)
+            {
+                WorkQueue.Run(m, threads, i =>
+                {
+                    float* table = Table(per * stride);
+                    PqKernels.BuildTable((float*)A + (long)i * lda, d, (float*)Cb, stride, table, 0, per);
+                    Outputs(table, stride, per, (byte*)Co, 0, blocks, n, (float*)C + (long)i * ldc, (float*)Bi, relu);
+                });
+                return;
+            }
+            float* shared = Table(per * stride);
+            nint T = (nint)shared;
+            // Units of ≥ 64 table rows or 4 code blocks: smaller ones cost more to hand out than to run.
+            int tableUnits = Math.Max(1, Math.Min(threads * 4, per / 64)), outUnits = Math.Max(1, Math.Min(threads * 4, blocks / 4));
+            for (int i = 0; i < m; i++)
+            {
+                float* row = (float*)A + (long)i * lda;
+                nint R = (nint)row, Ci = (nint)((float*)C + (long)i * ldc);
+                WorkQueue.Run(tableUnits, threads, u =>
+                    PqKernels.BuildTable((float*)R, d, (float*)Cb, stride, (float*)T, (int)((long)per * u / tableUnits), (int)((long)per * (u + 1) / tableUnits)));
+                WorkQueue.Run(outUnits, threads, u =>
+                    Outputs((float*)T, stride, per, (byte*)Co, (int)((long)blocks * u / outUnits), (int)((long)blocks * (u + 1) / outUnits), n, (float*)Ci, (float*)Bi, relu));
+            }
+        }
+    }
+
+    [ThreadStatic] private static float[]? s_table;
+
+    /// <summary>This thread's table buffer (K/D × stride floats), pinned, reused across calls.</summary>
+    private static float* Table(int length)
+    {
+        if (s_table is null || s_table.Length < length) s_table = GC.AllocateUninitializedArray<float>(Math.Max(1, length), pinned: true);
+        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s_table));
+    }
+
+    private static void Outputs(float* table, int stride, int per, byte* codes, int b0, int b1, int n, float* c, float* bias, bool relu)
+    {
+        float* block = stackalloc float[B];
+        for (int b = b0; b < b1; b++)
+        {
+            PqKernels.Lookup(table, stride, per, codes + (long)b * per * B, block);
+            int n0 = b * B, count = Math.Min(B, n - n0);
+            for (int q = 0; q < count; q++)
+            {
+                float s = block[q];
+                if (bias != null) s += bias[n0 + q];
+                c[n0 + q] = relu && s < 0f ? 0f : s;
+            }
+        }
+    }
 }
