@@ -25,6 +25,7 @@ public static class BenchCommands
             case "entropy": EntropyBench.Quick(); return 0;
             case "calib-memory": return CalibrationMemoryBench.Run(args);
             case "pq": PqBench.Run(); return 0;
+            case "bitpq": Kernels.BinaryPqBench.Run(args); return 0;
             case "platform": return PlatformLoad.PlatformBench.Run(args);
             default: Console.WriteLine($"unknown command '{args[0]}'"); return 2;
         }

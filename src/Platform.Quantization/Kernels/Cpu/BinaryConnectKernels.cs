@@ -45,6 +45,9 @@ internal static unsafe class BinaryConnectKernels
     private static Vector512<float> Signed(Vector512<uint> a, Vector512<uint> flips, Vector512<uint> sign) =>
         Avx512F.TernaryLogic(a, flips, sign, 0x78).AsSingle();
 
+    // Straight to optimized code: a kernel's first calls (a short benchmark, a one-off layer) otherwise run in
+    // tier-0/OSR code measured 10× slower.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x4Avx512(float* a, int kp, ushort* w0, ushort* w1, ushort* w2, ushort* w3, float* sums)
     {
         var shifts = Shifts512();
@@ -76,6 +79,7 @@ internal static unsafe class BinaryConnectKernels
         sums[12] = Vector512.Sum(c30); sums[13] = Vector512.Sum(c31); sums[14] = Vector512.Sum(c32); sums[15] = Vector512.Sum(c33);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1x4Avx512(float* a, int kp, ushort* w0, ushort* w1, ushort* w2, ushort* w3, float* sums)
     {
         var shifts = Shifts512();
@@ -104,6 +108,7 @@ internal static unsafe class BinaryConnectKernels
         sums[0] = Vector512.Sum(c0 + d0); sums[1] = Vector512.Sum(c1 + d1); sums[2] = Vector512.Sum(c2 + d2); sums[3] = Vector512.Sum(c3 + d3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float PairAvx2(float* a, int kp, byte* bits)
     {
         var shifts = Vector256.Create(31u, 30, 29, 28, 27, 26, 25, 24);
@@ -117,6 +122,7 @@ internal static unsafe class BinaryConnectKernels
         return Vector256.Sum(acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float PairScalar(float* a, int kp, ulong* bits)
     {
         float s = 0f;

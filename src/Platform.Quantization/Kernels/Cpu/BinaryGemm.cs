@@ -85,6 +85,9 @@ public static unsafe class BinaryGemm
         return relu && s < 0f ? 0f : s;
     }
 
+    // Straight to optimized code: a kernel's first calls (a short benchmark, a one-off layer) otherwise run in
+    // tier-0/OSR code measured 10× slower.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void XnorBlock(ulong* a, ulong* w, int words, int k, float* alphas, float* betas, float* c, long ldc, float* bias, bool relu,
         int i0, int i1, int j0, int j1)
     {
@@ -110,6 +113,7 @@ public static unsafe class BinaryGemm
 
     [ThreadStatic] private static float[]? s_rows;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConnectBlock(float* a, int lda, ulong* w, int words, int k, float* alphas, float* c, long ldc, float* bias, bool relu,
         int i0, int i1, int j0, int j1, int kp)
     {

@@ -33,6 +33,8 @@ internal static unsafe class BinaryXnorKernels
                 counts[r * Tile + c] = Avx2.IsSupported ? PairAvx2(a + r * words, w + c * words, words) : PairScalar(a + r * words, w + c * words, words);
     }
 
+    // Inlined: called, its result came back through a stack buffer that the loop then reloaded for every shuffle.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<byte> NibbleTable512()
     {
         var t = Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
@@ -68,55 +70,64 @@ internal static unsafe class BinaryXnorKernels
         counts[3] += (int)(s >> 48);
     }
 
+    // Two 4×2 passes rather than one 4×4: with 16 accumulators the JIT kept the nibble table on the stack and
+    // reloaded it for every shuffle (seen in the disassembly); 4×2 keeps everything in registers.
     private static void Tile4x4Avx512(ulong* a, ulong* w0, ulong* w1, ulong* w2, ulong* w3, int words, int* counts)
+    {
+        Tile4x2Avx512(a, w0, w1, words, counts);
+        Tile4x2Avx512(a, w2, w3, words, counts + 2);
+    }
+
+    /// <summary>counts[r·4 + c] for rows r &lt; 4 and the two weight rows c = 0, 1.</summary>
+    // Straight to optimized code: a kernel's first calls (a short benchmark, a one-off layer) otherwise run in
+    // tier-0/OSR code measured 10× slower.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x2Avx512(ulong* a, ulong* w0, ulong* w1, int words, int* counts)
     {
         var table = NibbleTable512();
         var nibble = Vector512.Create((byte)0x0F);
-        for (int i = 0; i < 16; i++) counts[i] = 0;
+        for (int r = 0; r < 4; r++) counts[r * Tile] = counts[r * Tile + 1] = 0;
         int steps = words / 8;
         ulong* a0 = a, a1 = a + words, a2 = a + 2 * words, a3 = a + 3 * words;
         for (int s0 = 0; s0 < steps; s0 += ChunkSteps)
         {
             int s1 = Math.Min(steps, s0 + ChunkSteps);
-            Vector512<byte> c00 = default, c01 = default, c02 = default, c03 = default;
-            Vector512<byte> c10 = default, c11 = default, c12 = default, c13 = default;
-            Vector512<byte> c20 = default, c21 = default, c22 = default, c23 = default;
-            Vector512<byte> c30 = default, c31 = default, c32 = default, c33 = default;
+            Vector512<byte> c00 = default, c01 = default, c10 = default, c11 = default;
+            Vector512<byte> c20 = default, c21 = default, c30 = default, c31 = default;
             for (int s = s0; s < s1; s++)
             {
                 int o = s * 8;
-                var x0 = Vector512.Load((byte*)(a0 + o)); var x0h = High(x0);
-                var x1 = Vector512.Load((byte*)(a1 + o)); var x1h = High(x1);
-                var x2 = Vector512.Load((byte*)(a2 + o)); var x2h = High(x2);
-                var x3 = Vector512.Load((byte*)(a3 + o)); var x3h = High(x3);
-                var y = Vector512.Load((byte*)(w0 + o)); var yh = High(y);
-                c00 = Count(c00, x0, x0h, y, yh, table, nibble);
-                c10 = Count(c10, x1, x1h, y, yh, table, nibble);
-                c20 = Count(c20, x2, x2h, y, yh, table, nibble);
-                c30 = Count(c30, x3, x3h, y, yh, table, nibble);
-                y = Vector512.Load((byte*)(w1 + o)); yh = High(y);
-                c01 = Count(c01, x0, x0h, y, yh, table, nibble);
-                c11 = Count(c11, x1, x1h, y, yh, table, nibble);
-                c21 = Count(c21, x2, x2h, y, yh, table, nibble);
-                c31 = Count(c31, x3, x3h, y, yh, table, nibble);
-                y = Vector512.Load((byte*)(w2 + o)); yh = High(y);
-                c02 = Count(c02, x0, x0h, y, yh, table, nibble);
-                c12 = Count(c12, x1, x1h, y, yh, table, nibble);
-                c22 = Count(c22, x2, x2h, y, yh, table, nibble);
-                c32 = Count(c32, x3, x3h, y, yh, table, nibble);
-                y = Vector512.Load((byte*)(w3 + o)); yh = High(y);
-                c03 = Count(c03, x0, x0h, y, yh, table, nibble);
-                c13 = Count(c13, x1, x1h, y, yh, table, nibble);
-                c23 = Count(c23, x2, x2h, y, yh, table, nibble);
-                c33 = Count(c33, x3, x3h, y, yh, table, nibble);
+                var y0 = Vector512.Load((byte*)(w0 + o)); var y0h = High(y0);
+                var y1 = Vector512.Load((byte*)(w1 + o)); var y1h = High(y1);
+                var x = Vector512.Load((byte*)(a0 + o)); var xh = High(x);
+                c00 = Count(c00, x, xh, y0, y0h, table, nibble);
+                c01 = Count(c01, x, xh, y1, y1h, table, nibble);
+                x = Vector512.Load((byte*)(a1 + o)); xh = High(x);
+                c10 = Count(c10, x, xh, y0, y0h, table, nibble);
+                c11 = Count(c11, x, xh, y1, y1h, table, nibble);
+                x = Vector512.Load((byte*)(a2 + o)); xh = High(x);
+                c20 = Count(c20, x, xh, y0, y0h, table, nibble);
+                c21 = Count(c21, x, xh, y1, y1h, table, nibble);
+                x = Vector512.Load((byte*)(a3 + o)); xh = High(x);
+                c30 = Count(c30, x, xh, y0, y0h, table, nibble);
+                c31 = Count(c31, x, xh, y1, y1h, table, nibble);
             }
-            AddRow(counts, c00, c01, c02, c03);
-            AddRow(counts + 4, c10, c11, c12, c13);
-            AddRow(counts + 8, c20, c21, c22, c23);
-            AddRow(counts + 12, c30, c31, c32, c33);
+            AddPair(counts, c00, c01);
+            AddPair(counts + Tile, c10, c11);
+            AddPair(counts + 2 * Tile, c20, c21);
+            AddPair(counts + 3 * Tile, c30, c31);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddPair(int* counts, Vector512<byte> c0, Vector512<byte> c1)
+    {
+        ulong s = Vector512.Sum(Sad(c0) | (Sad(c1) << 32));
+        counts[0] += (int)(s & 0xFFFFFFFF);
+        counts[1] += (int)(s >> 32);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1x4Avx512(ulong* a, ulong* w0, ulong* w1, ulong* w2, ulong* w3, int words, int* counts)
     {
         var table = NibbleTable512();
@@ -144,6 +155,7 @@ internal static unsafe class BinaryXnorKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int PairAvx2(ulong* a, ulong* w, int words)
     {
         var t = Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
@@ -166,6 +178,7 @@ internal static unsafe class BinaryXnorKernels
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int PairScalar(ulong* a, ulong* w, int words)
     {
         int total = 0;
