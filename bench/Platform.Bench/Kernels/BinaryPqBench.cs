@@ -58,35 +58,18 @@ internal static class BinaryPqBench
         var codes = new byte[n * (k / d)];
         r.NextBytes(codes);
         var w = PqPackedWeights.Pack(new PqQuantizedWeight([n, k], 0, 256, d, codebook, codes, 0, 0));
+        double best = Ms(() => PqGemm.Multiply(m, a, k, w, c, n, default, false, threads));
+        PqKernels.ForcePath = 1;
         double gather = Ms(() => PqGemm.Multiply(m, a, k, w, c, n, default, false, threads));
-        PqKernels.UseGather = false;
+        PqKernels.ForcePath = 2;
         double scalar = Ms(() => PqGemm.Multiply(m, a, k, w, c, n, default, false, threads));
-        PqKernels.UseGather = true;
-        Console.WriteLine($"  PQ M={m,4} N={n,5} K={k,5} D={d,2}: fp32 {fp32,8:F3} ms | PQ gather {gather,8:F3} ms ×{fp32 / gather,5:F2} | PQ gather-free {scalar,8:F3} ms ×{fp32 / scalar,5:F2}");
+        PqKernels.ForcePath = 0;
+        Console.WriteLine($"  PQ M={m,4} N={n,5} K={k,5} D={d,2}: fp32 {fp32,8:F3} ms | PQ {best,8:F3} ms ×{fp32 / best,5:F2} | with Avx2 gathers {gather,8:F3} ms ×{fp32 / gather,5:F2} | scalar look-ups {scalar,8:F3} ms ×{fp32 / scalar,5:F2}");
     }
 
-    /// <summary>The PQ GEMV's two halves timed apart (N = K = 1024, D = 8, one thread).</summary>
-    private static unsafe void Parts()
+    /// <summary>XNOR kernel rates alone, one thread.</summary>
+    private static void Parts()
     {
-        int n = 1024, k = 1024, d = 8;
-        var a = BenchCommands.RandomArray(k, 3);
-        var r = new Random(5);
-        var codebook = new float[256 * d];
-        for (int i = 0; i < codebook.Length; i++) codebook[i] = (float)(r.NextDouble() * 2 - 1);
-        var codes = new byte[n * (k / d)];
-        r.NextBytes(codes);
-        var w = PqPackedWeights.Pack(new PqQuantizedWeight([n, k], 0, 256, d, codebook, codes, 0, 0));
-        var table = GC.AllocateArray<float>(w.Subvectors * w.TableStride, pinned: true);
-        var outp = new float[16];
-        fixed (float* pa = a, cb = w.CodebookByElement, t = table, o = outp)
-        fixed (byte* pc = w.BlockedCodes)
-        {
-            float* A = pa, CB = cb, T = t, O = o;
-            byte* C = pc;
-            double build = Ms(() => PqKernels.BuildTable(A, d, CB, w.TableStride, T, 0, w.Subvectors));
-            double look = Ms(() => { for (int b = 0; b < n / 16; b++) PqKernels.Lookup(T, w.TableStride, w.Subvectors, C + (long)b * w.Subvectors * 16, O, 0, w.Subvectors); });
-            Console.WriteLine($"table {build * 1000:F1} us, lookups {look * 1000:F1} us");
-        }
         foreach (var (m, nn, kk) in new[] { (1, 4096, 4096), (4, 4096, 4096), (1, 1024, 1024), (4, 1024, 1024), (64, 1024, 1024) })
         {
             var wb = BinaryPackedWeights.Pack(BinaryQuantizer.Quantize(BenchCommands.RandomArray(nn * kk, 2), [nn, kk], 0));

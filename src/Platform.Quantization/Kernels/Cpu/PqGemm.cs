@@ -37,13 +37,13 @@ public static unsafe class PqGemm
             {
                 WorkQueue.Run(m, threads, i =>
                 {
-                    float* table = Table(per * stride);
+                    float* table = Table(per * PqKernels.RowFloats(stride));
                     PqKernels.BuildTable((float*)A + (long)i * lda, d, (float*)Cb, stride, table, 0, per);
                     Outputs(table, stride, per, (byte*)Co, 0, blocks, n, (float*)C + (long)i * ldc, (float*)Bi, relu);
                 });
                 return;
             }
-            float* shared = Table(per * stride);
+            float* shared = Table(per * PqKernels.RowFloats(stride));
             nint T = (nint)shared;
             // Units of ≥ 64 table rows or 4 code blocks: smaller ones cost more to hand out than to run.
             int tableUnits = Math.Max(1, Math.Min(threads * 4, per / 64)), outUnits = Math.Max(1, Math.Min(threads * 4, blocks / 4));
@@ -61,7 +61,7 @@ public static unsafe class PqGemm
 
     [ThreadStatic] private static float[]? s_table;
 
-    /// <summary>This thread's table buffer (K/D × stride floats), pinned, reused across calls.</summary>
+    /// <summary>This thread's table buffer (K/D rows of <see cref="PqKernels.RowFloats"/>), pinned, reused across calls.</summary>
     private static float* Table(int length)
     {
         if (s_table is null || s_table.Length < length) s_table = GC.AllocateUninitializedArray<float>(Math.Max(1, length), pinned: true);
@@ -83,22 +83,24 @@ public static unsafe class PqGemm
         int length = (b1 - b0) * B;
         if (s_sums is null || s_sums.Length < length) s_sums = GC.AllocateUninitializedArray<float>(Math.Max(B, length), pinned: true);
         float* sums = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s_sums));
-        int run = Math.Max(1, L1TableFloats / stride);
+        int run = Math.Max(1, L1TableFloats / PqKernels.RowFloats(stride));
         // Once at least, so that K = 0 still zeroes the sums.
         for (int j0 = 0; j0 < per || j0 == 0; j0 += run)
         {
             int j1 = Math.Min(per, j0 + run);
-            for (int b = b0; b < b1; b++) PqKernels.Lookup(table, stride, per, codes + (long)b * per * B, sums + (b - b0) * B, j0, j1);
+            for (int b = b0; b < b1; b++) PqKernels.Lookup(table, stride, codes + (long)b * per * B, sums + (b - b0) * B, j0, j1);
         }
         for (int b = b0; b < b1; b++)
         {
-            int n0 = b * B, count = Math.Min(B, n - n0);
+            int n0 = b * B;
             float* block = sums + (b - b0) * B;
-            for (int q = 0; q < count; q++)
+            for (int q = 0; q < B; q++)
             {
+                int ch = n0 + PqKernels.ChannelOf(q);
+                if (ch >= n) continue;
                 float s = block[q];
-                if (bias != null) s += bias[n0 + q];
-                c[n0 + q] = relu && s < 0f ? 0f : s;
+                if (bias != null) s += bias[ch];
+                c[ch] = relu && s < 0f ? 0f : s;
             }
         }
     }

@@ -8,8 +8,8 @@ namespace Platform.Quantization.Kernels.Cpu;
 /// </summary>
 public sealed class PqPackedWeights
 {
-    /// <summary>Output channels per code block: one 512-bit gather of table entries.</summary>
-    internal const int Block = 16;
+    /// <summary>Output channels per code block (<see cref="PqKernels.Block"/>).</summary>
+    internal const int Block = PqKernels.Block;
 
     public int Columns { get; }
     public int Depth { get; }
@@ -32,8 +32,8 @@ public sealed class PqPackedWeights
     internal float[] CodebookByElement { get; }
 
     /// <summary>
-    /// Codes of 16 channels side by side: block b, sub-vector j, lane t at (b·(K/D) + j)·16 + t holds the code of
-    /// channel 16b + t (0 past N). A block's codes are one contiguous run read in order. Pinned.
+    /// Codes of 64 channels side by side: block b, sub-vector j, lane t at (b·(K/D) + j)·64 + t holds the code of
+    /// channel 64b + t (0 past N). A block's codes are one contiguous run read in order. Pinned.
     /// </summary>
     internal byte[] BlockedCodes { get; }
 
@@ -46,7 +46,7 @@ public sealed class PqPackedWeights
         Codebook = codebook;
         Codes = codes;
         Subvectors = d == 0 ? 0 : k / d;
-        TableStride = Math.Max(Block, (centroids + Block - 1) / Block * Block);
+        TableStride = Math.Max(16, (centroids + 15) / 16 * 16);
         CodebookByElement = GC.AllocateArray<float>(Math.Max(1, d * TableStride), pinned: true);
         for (int c = 0; c < centroids; c++)
             for (int x = 0; x < d; x++) CodebookByElement[x * TableStride + c] = codebook[c * d + x];
