@@ -112,19 +112,20 @@ internal static unsafe class BinaryXnorKernels
                 c30 = Count(c30, x, xh, y0, y0h, table, nibble);
                 c31 = Count(c31, x, xh, y1, y1h, table, nibble);
             }
-            AddPair(counts, c00, c01);
-            AddPair(counts + Tile, c10, c11);
-            AddPair(counts + 2 * Tile, c20, c21);
-            AddPair(counts + 3 * Tile, c30, c31);
+            AddTwoRows(counts, c00, c01, c10, c11);
+            AddTwoRows(counts + 2 * Tile, c20, c21, c30, c31);
         }
     }
 
+    /// <summary>Two rows × two columns of a 4×2 tile through one horizontal sum (16-bit fields, as in <see cref="AddRow"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddPair(int* counts, Vector512<byte> c0, Vector512<byte> c1)
+    private static void AddTwoRows(int* counts, Vector512<byte> r0c0, Vector512<byte> r0c1, Vector512<byte> r1c0, Vector512<byte> r1c1)
     {
-        ulong s = Vector512.Sum(Sad(c0) | (Sad(c1) << 32));
-        counts[0] += (int)(s & 0xFFFFFFFF);
-        counts[1] += (int)(s >> 32);
+        ulong s = Vector512.Sum(Sad(r0c0) | (Sad(r0c1) << 16) | (Sad(r1c0) << 32) | (Sad(r1c1) << 48));
+        counts[0] += (int)(s & 0xFFFF);
+        counts[1] += (int)((s >> 16) & 0xFFFF);
+        counts[Tile] += (int)((s >> 32) & 0xFFFF);
+        counts[Tile + 1] += (int)(s >> 48);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
