@@ -17,6 +17,7 @@ internal static unsafe class BinaryConnectKernels
     /// sums[r·4 + c] for activation row r of <paramref name="rows"/> (1 or 4; rows of <paramref name="kp"/> floats,
     /// zero past K) and weight row c of <paramref name="cols"/>; <paramref name="kp"/> = 64·words.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sums(float* a, int kp, int rows, ulong* w, int cols, int words, float* sums)
     {
         if (Avx512F.IsSupported)

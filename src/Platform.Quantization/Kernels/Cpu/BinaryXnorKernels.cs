@@ -17,6 +17,7 @@ internal static unsafe class BinaryXnorKernels
     private const int ChunkSteps = 31;
 
     /// <summary>counts[r·4 + c] = mismatches of activation row r (of <paramref name="rows"/>) and weight row c (of <paramref name="cols"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Mismatches(ulong* a, int rows, ulong* w, int cols, int words, int* counts)
     {
         if (Avx512BW.IsSupported)
@@ -72,6 +73,7 @@ internal static unsafe class BinaryXnorKernels
 
     // Two 4×2 passes rather than one 4×4: with 16 accumulators the JIT kept the nibble table on the stack and
     // reloaded it for every shuffle (seen in the disassembly); 4×2 keeps everything in registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x4Avx512(ulong* a, ulong* w0, ulong* w1, ulong* w2, ulong* w3, int words, int* counts)
     {
         Tile4x2Avx512(a, w0, w1, words, counts);

@@ -153,6 +153,7 @@ internal static unsafe class PqKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LookupPlanes(byte* table, byte* codes, float* sums, int j0, int j1)
     {
         Vector512<float> r0 = default, r1 = default, r2 = default, r3 = default;
