@@ -91,22 +91,19 @@ public static unsafe class BinaryGemm
     private static void XnorBlock(ulong* a, ulong* w, int words, int k, float* alphas, float* betas, float* c, long ldc, float* bias, bool relu,
         int i0, int i1, int j0, int j1)
     {
-        int* counts = stackalloc int[T * T];
+        const int ld = ColumnBlock + T;
+        int* counts = stackalloc int[T * ld];
         for (int i = i0; i < i1; i += T)
         {
-            int rows = Math.Min(T, i1 - i);
-            for (int j = j0; j < j1; j += T)
+            int rows = Math.Min(T, i1 - i), cols = j1 - j0;
+            BinaryXnorKernels.Mismatches(a + (long)i * words, rows, w + (long)j0 * words, cols, words, counts, ld);
+            for (int r = 0; r < rows; r++)
             {
-                int cols = Math.Min(T, j1 - j);
-                BinaryXnorKernels.Mismatches(a + (long)i * words, rows, w + (long)j * words, cols, words, counts);
-                for (int r = 0; r < rows; r++)
-                {
-                    float beta = betas[i + r];
-                    float* cr = c + (i + r) * ldc;
-                    for (int q = 0; q < cols; q++)
-                        // The reference's expression and order: exact agreement.
-                        cr[j + q] = Finish(alphas[j + q] * beta * (k - 2 * counts[r * T + q]), j + q, bias, relu);
-                }
+                float beta = betas[i + r];
+                float* cr = c + (i + r) * ldc;
+                for (int q = 0; q < cols; q++)
+                    // The reference's expression and order: exact agreement.
+                    cr[j0 + q] = Finish(alphas[j0 + q] * beta * (k - 2 * counts[r * ld + q]), j0 + q, bias, relu);
             }
         }
     }

@@ -16,22 +16,37 @@ internal static unsafe class BinaryXnorKernels
     // A byte lane gains at most 8 per 512-bit step (4 per nibble); 31 steps stay below 256.
     private const int ChunkSteps = 31;
 
-    /// <summary>counts[r·4 + c] = mismatches of activation row r (of <paramref name="rows"/>) and weight row c (of <paramref name="cols"/>).</summary>
+    /// <summary>
+    /// counts[r·ld + c] = mismatches of activation row r (of <paramref name="rows"/>) and weight row c (of
+    /// <paramref name="cols"/>); <paramref name="ld"/> ≥ cols rounded up to 4 (tails are computed on repeated
+    /// columns and their counts dropped there). One call per 4 activation rows and a whole block of weight rows, so
+    /// the per-call work (dispatch, constants) is paid once per block rather than once per 4×4 tile.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Mismatches(ulong* a, int rows, ulong* w, int cols, int words, int* counts)
+    public static void Mismatches(ulong* a, int rows, ulong* w, int cols, int words, int* counts, int ld)
     {
         if (Avx512BW.IsSupported)
         {
-            // Missing columns repeat column 0: a full-width tile, results dropped, is cheaper than a narrower kernel.
-            ulong* w1 = cols > 1 ? w + words : w, w2 = cols > 2 ? w + 2 * words : w, w3 = cols > 3 ? w + 3 * words : w;
-            if (rows == Tile) Tile4x4Avx512(a, w, w1, w2, w3, words, counts);
+            if (rows == Tile)
+                for (int c = 0; c < cols; c += 2)
+                {
+                    ulong* w0 = w + (long)c * words;
+                    Tile4x2Avx512(a, w0, c + 1 < cols ? w0 + words : w0, words, counts + c, ld);
+                }
             else
-                for (int r = 0; r < rows; r++) Tile1x4Avx512(a + r * words, w, w1, w2, w3, words, counts + r * Tile);
+                for (int r = 0; r < rows; r++)
+                    for (int c = 0; c < cols; c += Tile)
+                    {
+                        // Missing columns repeat the first: a full-width tile, results dropped, is cheaper than a narrower kernel.
+                        ulong* w0 = w + (long)c * words;
+                        ulong* w1 = c + 1 < cols ? w0 + words : w0, w2 = c + 2 < cols ? w0 + 2 * words : w0, w3 = c + 3 < cols ? w0 + 3 * words : w0;
+                        Tile1x4Avx512(a + r * words, w0, w1, w2, w3, words, counts + r * ld + c);
+                    }
             return;
         }
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++)
-                counts[r * Tile + c] = Avx2.IsSupported ? PairAvx2(a + r * words, w + c * words, words) : PairScalar(a + r * words, w + c * words, words);
+                counts[r * ld + c] = Avx2.IsSupported ? PairAvx2(a + r * words, w + (long)c * words, words) : PairScalar(a + r * words, w + (long)c * words, words);
     }
 
     // Inlined: called, its result came back through a stack buffer that the loop then reloaded for every shuffle.
@@ -71,24 +86,15 @@ internal static unsafe class BinaryXnorKernels
         counts[3] += (int)(s >> 48);
     }
 
-    // Two 4×2 passes rather than one 4×4: with 16 accumulators the JIT kept the nibble table on the stack and
-    // reloaded it for every shuffle (seen in the disassembly); 4×2 keeps everything in registers.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x4Avx512(ulong* a, ulong* w0, ulong* w1, ulong* w2, ulong* w3, int words, int* counts)
-    {
-        Tile4x2Avx512(a, w0, w1, words, counts);
-        Tile4x2Avx512(a, w2, w3, words, counts + 2);
-    }
-
-    /// <summary>counts[r·4 + c] for rows r &lt; 4 and the two weight rows c = 0, 1.</summary>
-    // Straight to optimized code: a kernel's first calls (a short benchmark, a one-off layer) otherwise run in
-    // tier-0/OSR code measured 10× slower.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x2Avx512(ulong* a, ulong* w0, ulong* w1, int words, int* counts)
+    // 4×2 tiles rather than 4×4: with 16 accumulators the JIT kept the nibble table on the stack and reloaded it
+    // for every shuffle (seen in the disassembly); 4×2 keeps everything in registers.
+    /// <summary>counts[r·ld + c] for rows r &lt; 4 and the two weight rows c = 0, 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile4x2Avx512(ulong* a, ulong* w0, ulong* w1, int words, int* counts, int ld)
     {
         var table = NibbleTable512();
         var nibble = Vector512.Create((byte)0x0F);
-        for (int r = 0; r < 4; r++) counts[r * Tile] = counts[r * Tile + 1] = 0;
+        for (int r = 0; r < 4; r++) counts[r * ld] = counts[r * ld + 1] = 0;
         int steps = words / 8;
         ulong* a0 = a, a1 = a + words, a2 = a + 2 * words, a3 = a + 3 * words;
         for (int s0 = 0; s0 < steps; s0 += ChunkSteps)
@@ -114,20 +120,20 @@ internal static unsafe class BinaryXnorKernels
                 c30 = Count(c30, x, xh, y0, y0h, table, nibble);
                 c31 = Count(c31, x, xh, y1, y1h, table, nibble);
             }
-            AddTwoRows(counts, c00, c01, c10, c11);
-            AddTwoRows(counts + 2 * Tile, c20, c21, c30, c31);
+            AddTwoRows(counts, ld, c00, c01, c10, c11);
+            AddTwoRows(counts + 2 * ld, ld, c20, c21, c30, c31);
         }
     }
 
     /// <summary>Two rows × two columns of a 4×2 tile through one horizontal sum (16-bit fields, as in <see cref="AddRow"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddTwoRows(int* counts, Vector512<byte> r0c0, Vector512<byte> r0c1, Vector512<byte> r1c0, Vector512<byte> r1c1)
+    private static void AddTwoRows(int* counts, int ld, Vector512<byte> r0c0, Vector512<byte> r0c1, Vector512<byte> r1c0, Vector512<byte> r1c1)
     {
         ulong s = Vector512.Sum(Sad(r0c0) | (Sad(r0c1) << 16) | (Sad(r1c0) << 32) | (Sad(r1c1) << 48));
         counts[0] += (int)(s & 0xFFFF);
         counts[1] += (int)((s >> 16) & 0xFFFF);
-        counts[Tile] += (int)((s >> 32) & 0xFFFF);
-        counts[Tile + 1] += (int)(s >> 48);
+        counts[ld] += (int)((s >> 32) & 0xFFFF);
+        counts[ld + 1] += (int)(s >> 48);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
