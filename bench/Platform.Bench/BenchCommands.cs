@@ -27,6 +27,7 @@ public static class BenchCommands
             case "pq": PqBench.Run(); return 0;
             case "int8": return Kernels.Int8GemmBench.Run(args);
             case "int4": return Kernels.Int4GemmBench.Run(args);
+            case "bitpq": Kernels.BinaryPqBench.Run(args); return 0;
             case "platform": return PlatformLoad.PlatformBench.Run(args);
             case "bdn": BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(BenchCommands).Assembly).Run(args[1..]); return 0;
             default: Console.WriteLine($"unknown command '{args[0]}'"); return 2;
