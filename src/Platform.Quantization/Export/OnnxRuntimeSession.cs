@@ -44,6 +44,9 @@ public sealed class OnnxRuntimeSession : IDisposable
         };
         _options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         _options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        // ORT fuses DequantizeLinear → MatMul into MatMulNBits and by default lets that quantize the input to int8
+        // (accuracy level 4), which a weight-only layer never asked for; level 0 keeps it float.
+        _options.AddSessionConfigEntry("session.qdq_matmulnbits_accuracy_level", "0");
         try
         {
             _session = new InferenceSession(onnxBytes, _options);
