@@ -11,7 +11,7 @@ using Platform.Quantization.Tensors;
 namespace Platform.Quantization.Export;
 
 /// <summary>
-/// Writes a quantized model ONNX Runtime runs (ADR 0007 lists every mapping):
+/// Writes a quantized model ONNX Runtime runs:
 /// int8 weights as an INT8 (symmetric) or UINT8 (asymmetric) initializer → DequantizeLinear (per-tensor, per-channel
 /// on the layer's output axis, or blocked for per-group) → the layer; int4 MatMul/Gemm as com.microsoft MatMulNBits;
 /// other int4 layers (Conv, or groups MatMulNBits cannot take) as an INT4/UINT4 initializer → DequantizeLinear
