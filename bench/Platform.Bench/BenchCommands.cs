@@ -14,7 +14,7 @@ public static class BenchCommands
     {
         if (args.Length == 0)
         {
-            Console.WriteLine("usage: sgemm [--threads N] | resnet18 [--threads N] [--runs R] [--profile] [--no-fuse] | entropy | calib-memory | pq");
+            Console.WriteLine("usage: sgemm [--threads N] | resnet18 [--threads N] [--runs R] [--profile] [--no-fuse] | entropy | calib-memory | pq | platform | bdn [BenchmarkDotNet args]");
             return 2;
         }
         int threads = IntOption(args, "--threads", 1);
@@ -26,6 +26,7 @@ public static class BenchCommands
             case "calib-memory": return CalibrationMemoryBench.Run(args);
             case "pq": PqBench.Run(); return 0;
             case "platform": return PlatformLoad.PlatformBench.Run(args);
+            case "bdn": BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(BenchCommands).Assembly).Run(args[1..]); return 0;
             default: Console.WriteLine($"unknown command '{args[0]}'"); return 2;
         }
     }

@@ -15,6 +15,7 @@ public static class QplatApp
           qplat quantize MODEL --calib DATA.npz --eval DATA.npz --spec PRESET|FILE.json [--out DIR [--export onnx|packed]]
                          [--calib-count N] [--eval-count N] [--percentile P] [--bins N]
                          [--batch N] [--threads N] [--seed N] [--json]
+          qplat bench [--quick] [--json] [--threads 1,2] [--models DIR] [--only kernels|models]
           qplat data import-idx --images FILE --labels FILE --out FILE.npz [--offset K] [--count N]
         """;
 
@@ -27,7 +28,7 @@ public static class QplatApp
             (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
             return args.Length == 0 ? ExitCodes.BadInput : ExitCodes.Ok;
         }
-        var flags = new HashSet<string>(["json"], StringComparer.Ordinal);
+        var flags = new HashSet<string>(["json", "quick"], StringComparer.Ordinal);
         try
         {
             return args[0] switch
@@ -35,6 +36,7 @@ public static class QplatApp
                 "inspect" => InspectCommand.Run(CliArguments.Parse(args.Skip(1), flags), stdout, stderr),
                 "eval" => EvalCommand.Run(CliArguments.Parse(args.Skip(1), flags), stdout, stderr),
                 "quantize" => QuantizeCommand.Run(CliArguments.Parse(args.Skip(1), flags), stdout, stderr),
+                "bench" => Bench.BenchCommand.Run(CliArguments.Parse(args.Skip(1), flags), stdout, stderr),
                 "data" when args.Length > 1 && args[1] == "import-idx" => DataCommand.ImportIdx(CliArguments.Parse(args.Skip(2), flags), stdout, stderr),
                 _ => throw new CliException($"Unknown command '{string.Join(' ', args.Take(2))}'.\n{Usage}"),
             };

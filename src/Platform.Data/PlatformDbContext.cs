@@ -19,6 +19,7 @@ public class PlatformDbContext(DbContextOptions<PlatformDbContext> options) : Db
     public DbSet<Batch> Batches => Set<Batch>();
     public DbSet<ModelVariant> ModelVariants => Set<ModelVariant>();
     public DbSet<LayerResult> LayerResults => Set<LayerResult>();
+    public DbSet<VariantLatency> VariantLatencies => Set<VariantLatency>();
     public DbSet<WorkerInstance> WorkerInstances => Set<WorkerInstance>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder b)

@@ -487,6 +487,11 @@ namespace Platform.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("model_id");
 
+                    b.Property<string>("OnnxExportSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("onnx_export_sha256");
+
                     b.Property<string>("Runtime")
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
@@ -522,6 +527,8 @@ namespace Platform.Migrations.Migrations
 
                     b.HasIndex("ModelId");
 
+                    b.HasIndex("OnnxExportSha256");
+
                     b.HasIndex("TeamId", "CreatedAt");
 
                     b.ToTable("model_variants", "platform");
@@ -550,6 +557,53 @@ namespace Platform.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("teams", "platform");
+                });
+
+            modelBuilder.Entity("Platform.Data.Entities.VariantLatency", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("BatchSize")
+                        .HasColumnType("integer")
+                        .HasColumnName("batch_size");
+
+                    b.Property<double?>("Fp32MsP50")
+                        .HasColumnType("double precision")
+                        .HasColumnName("fp32_ms_p50");
+
+                    b.Property<double>("MsP50")
+                        .HasColumnType("double precision")
+                        .HasColumnName("ms_p50");
+
+                    b.Property<double>("MsP90")
+                        .HasColumnType("double precision")
+                        .HasColumnName("ms_p90");
+
+                    b.Property<string>("Runtime")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("runtime");
+
+                    b.Property<int>("Threads")
+                        .HasColumnType("integer")
+                        .HasColumnName("threads");
+
+                    b.Property<Guid>("VariantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("variant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VariantId", "Runtime")
+                        .IsUnique();
+
+                    b.ToTable("variant_latencies", "platform");
                 });
 
             modelBuilder.Entity("Platform.Data.Entities.WorkerInstance", b =>
@@ -729,6 +783,11 @@ namespace Platform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Platform.Data.Entities.Artifact", null)
+                        .WithMany()
+                        .HasForeignKey("OnnxExportSha256")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Platform.Data.Entities.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")
@@ -742,6 +801,17 @@ namespace Platform.Migrations.Migrations
                     b.Navigation("Model");
                 });
 
+            modelBuilder.Entity("Platform.Data.Entities.VariantLatency", b =>
+                {
+                    b.HasOne("Platform.Data.Entities.ModelVariant", "Variant")
+                        .WithMany("Latencies")
+                        .HasForeignKey("VariantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Variant");
+                });
+
             modelBuilder.Entity("Platform.Data.Entities.Batch", b =>
                 {
                     b.Navigation("Jobs");
@@ -749,6 +819,8 @@ namespace Platform.Migrations.Migrations
 
             modelBuilder.Entity("Platform.Data.Entities.ModelVariant", b =>
                 {
+                    b.Navigation("Latencies");
+
                     b.Navigation("Layers");
                 });
 #pragma warning restore 612, 618

@@ -26,6 +26,10 @@ public class ModelVariant
     public string? DeviceName { get; set; }
     public required string ArtifactSha256 { get; set; }
     public Artifact? Artifact { get; set; }
+    /// <summary>The variant exported for ONNX Runtime (QDQ / MatMulNBits), where its formats allow; null otherwise.</summary>
+    public string? OnnxExportSha256 { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public List<LayerResult> Layers { get; set; } = [];
+    /// <summary>Latency on every runtime it was measured on (the one named by <see cref="Runtime"/> among them).</summary>
+    public List<VariantLatency> Latencies { get; set; } = [];
 }

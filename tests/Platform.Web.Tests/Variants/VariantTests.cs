@@ -31,6 +31,10 @@ public sealed class VariantTests(WebAppFixture app) : IClassFixture<WebAppFixtur
         Assert.Equal("int4", variant.GetProperty("spec").GetProperty("default").GetProperty("weights").GetString());
         Assert.Equal(["fc1", "fc2", "fc3"], variant.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
         Assert.Equal([0, 1, 2], variant.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("ordinal").GetInt32()));
+        var latencies = variant.GetProperty("latencies").EnumerateArray().ToList();
+        Assert.Equal(["onnxruntime", "ours"], latencies.Select(l => l.GetProperty("runtime").GetString()));
+        Assert.Equal(0.9, latencies[0].GetProperty("msP50").GetDouble());
+        Assert.Equal(2.5, latencies[1].GetProperty("fp32MsP50").GetDouble());
 
         var job = await (await data.Client.GetAsync($"/api/v1/jobs/{jobId}")).JsonAsync();
         Assert.Equal(variantId, job.GetProperty("variantId").GetGuid());
@@ -38,8 +42,13 @@ public sealed class VariantTests(WebAppFixture app) : IClassFixture<WebAppFixtur
         var download = await data.Client.GetAsync($"/api/v1/variants/{variantId}/artifact");
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("application/octet-stream", download.Content.Headers.ContentType!.MediaType);
-        Assert.Equal($"digits-{variantId}.onnx", download.Content.Headers.ContentDisposition!.FileNameStar ?? download.Content.Headers.ContentDisposition.FileName);
+        Assert.Equal($"digits-{variantId}.qpk", download.Content.Headers.ContentDisposition!.FileNameStar ?? download.Content.Headers.ContentDisposition.FileName);
         Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
+
+        var export = await data.Client.GetAsync($"/api/v1/variants/{variantId}/onnx");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal($"digits-{variantId}.qdq.onnx", export.Content.Headers.ContentDisposition!.FileNameStar ?? export.Content.Headers.ContentDisposition.FileName);
+        Assert.Equal(bytes.AsEnumerable().Reverse(), await export.Content.ReadAsByteArrayAsync());
 
         using var stranger = app.Client(await app.NewTeamTokenAsync("variant-stranger"));
         Assert.Equal(0, (await (await stranger.GetAsync("/api/v1/variants")).JsonAsync()).GetArrayLength());
@@ -51,13 +60,29 @@ public sealed class VariantTests(WebAppFixture app) : IClassFixture<WebAppFixtur
         }
     }
 
-    private async Task<(Guid JobId, Guid VariantId)> StoreVariantAsync(Guid modelId, Guid dataSetId, byte[] artifact)
+    [Fact]
+    public async Task A_variant_without_an_onnx_export_says_why_and_which_download_to_use()
+    {
+        var data = await JobTestData.CreateAsync(app, "variant-no-export");
+        var (_, variantId) = await StoreVariantAsync(data.ModelId, data.DataSetId, [1, 2, 3], withExport: false);
+
+        var response = await data.Client.GetAsync($"/api/v1/variants/{variantId}/onnx");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var detail = (await response.JsonAsync()).GetProperty("detail").GetString();
+        Assert.Contains("no ONNX Runtime export", detail);
+        Assert.Contains("/artifact", detail);
+        var variant = await (await data.Client.GetAsync($"/api/v1/variants/{variantId}")).JsonAsync();
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, variant.GetProperty("onnxExportSha256").ValueKind);
+    }
+
+    private async Task<(Guid JobId, Guid VariantId)> StoreVariantAsync(Guid modelId, Guid dataSetId, byte[] artifact, bool withExport = true)
     {
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
         var store = scope.ServiceProvider.GetRequiredService<ArtifactStore>();
         var model = await db.Models.AsNoTracking().SingleAsync(m => m.Id == modelId);
         var stored = await store.PutAsync(new MemoryStream(artifact));
+        var export = withExport ? await store.PutAsync(new MemoryStream(artifact.AsEnumerable().Reverse().ToArray())) : null;
         var now = DateTimeOffset.UtcNow;
         var job = new Job
         {
@@ -69,7 +94,12 @@ public sealed class VariantTests(WebAppFixture app) : IClassFixture<WebAppFixtur
         {
             Id = Guid.NewGuid(), TeamId = model.TeamId, JobId = job.Id, ModelId = modelId, SpecJson = job.SpecJson, Accuracy = 0.91,
             Top1Agreement = 0.98, SqnrDb = 31.5, SizeBytes = stored.SizeBytes, LatencyMsP50 = 1.25, LatencyMsP90 = 1.5, Runtime = "ours",
-            Device = DeviceClass.Cpu, DeviceName = "test cpu", ArtifactSha256 = stored.Sha256, CreatedAt = now,
+            Device = DeviceClass.Cpu, DeviceName = "test cpu", ArtifactSha256 = stored.Sha256, OnnxExportSha256 = export?.Sha256, CreatedAt = now,
+            Latencies =
+            [
+                new VariantLatency { Runtime = "ours", MsP50 = 1.25, MsP90 = 1.5, Fp32MsP50 = 2.5, Threads = 2, BatchSize = 1 },
+                new VariantLatency { Runtime = "onnxruntime", MsP50 = 0.9, MsP90 = 1.1, Fp32MsP50 = 1.8, Threads = 2, BatchSize = 1 },
+            ],
             // Stored out of order: the API orders by ordinal.
             Layers =
             [
