@@ -63,6 +63,25 @@ public class PackedArtifactTests
             Assert.True(bytes.Length < OnnxModelWriter.ToBytes(prepared).Length, $"{specText}: {bytes.Length} B packed against {OnnxModelWriter.ToBytes(prepared).Length} B fp32");
     }
 
+    /// <summary>Our real-kernel plan runs the layers read back exactly as it runs the ones written.</summary>
+    [QuantizedPlanFact]
+    public void The_quantized_plan_runs_read_back_layers_as_the_originals()
+    {
+        foreach (var (model, text) in (ValueTuple<string, string>[])[("mlp", "int8 per-channel sym static-u8"), ("mlp", "int4 per-group:32 asym"),
+                     ("cnn", "int8 per-channel sym static-u8"), ("mlp", "binary"), ("mlp", "pq:k=16,d=4"), ("mlp", "fp16")])
+        {
+            var prepared = model == "mlp" ? ExportTestModels.Mlp() : ExportTestModels.Cnn();
+            var layerSpec = QdqExporterTests.Parse(text);
+            var layers = ExportTestModels.Quantize(prepared, layerSpec);
+            var read = PackedArtifact.Read(new MemoryStream(Pack(prepared, layers, new QuantSpec { Default = layerSpec })));
+            var x = ExportTestModels.Input(prepared, batch: 4);
+            var options = new Platform.Quantization.Runtime.PlanOptions { Threads = 1 };
+            var expected = Platform.Quantization.Execution.QuantizedPlan.Build(prepared, layers, options).Run(x)["y"].Floats;
+            var actual = Platform.Quantization.Execution.QuantizedPlan.Build(read.Prepared, read.Layers, options).Run(x)["y"].Floats;
+            Assert.Equal(expected, actual);
+        }
+    }
+
     private static byte[] Pack(OnnxModel prepared, IReadOnlyList<QuantizedLayer> layers, QuantSpec spec)
     {
         var ms = new MemoryStream();
