@@ -129,7 +129,7 @@ public static class QdqExporter
         switch (w)
         {
             case AffineQuantizedWeight { Bits: 8 or 4 } a:
-                node.Inputs[layer.WeightInput] = DequantizeWeight(b, layer, a, out weightHow);
+                node.Inputs[layer.WeightInput] = DequantizeWeight(b, layer, a, ql.Spec.QuantizesActivations, out weightHow);
                 break;
             case FloatQuantizedWeight { Format.Kind: WeightFormatKind.Fp32 }:
                 weightHow = "fp32";
@@ -240,7 +240,7 @@ public static class QdqExporter
     }
 
     /// <summary>Codes → DequantizeLinear → the fp32 weight in the layer's original layout; returns its value name.</summary>
-    private static string DequantizeWeight(Builder b, Layer layer, AffineQuantizedWeight w, out string how)
+    private static string DequantizeWeight(Builder b, Layer layer, AffineQuantizedWeight w, bool quantizedInput, out string how)
     {
         var l = new ChannelLayout(w.Shape, w.Axis);
         int c = l.Channels, rowLength = l.RowLength;
@@ -280,7 +280,9 @@ public static class QdqExporter
         int g = w.GroupSize, groups = w.GroupsPerRow;
         dq.Attributes["block_size"] = NodeAttribute.Of("block_size", (long)g);
         int[] zp = w.ZeroPoints?.Select(z => (int)z).ToArray() ?? new int[c * groups];
-        if (l.Inner == 1 && w.Shape.Length == 2 && w.Axis == 1)
+        // ONNX Runtime 1.31.1 fuses a quantized input with a blocked [K, N] weight into MatMulIntegerToFloat, which
+        // then fails on the blocked scales; with a quantized input the weight takes the transposed path below instead.
+        if (l.Inner == 1 && w.Shape.Length == 2 && w.Axis == 1 && !quantizedInput)
         {
             // [K, N] (MatMul, Gemm without transB): block the K axis in place, scales transposed to [groups, N].
             var scales = new float[groups * c];

@@ -63,6 +63,47 @@ public static class ExportTestModels
         return new OnnxModel { Graph = g, IrVersion = 7, Opsets = new(StringComparer.Ordinal) { [""] = 13 } };
     }
 
+    /// <summary>x[B,4,5,5] → ConvTranspose [4,6,3,3] (output channels on axis 1) → Flatten → MatMul [294,5] → y.</summary>
+    public static OnnxModel ConvTranspose(int seed = 3)
+    {
+        var rnd = new Random(seed);
+        var g = new ModelGraph();
+        g.Initializers["ct"] = Random(rnd, 4, 6, 3, 3);
+        g.Initializers["m"] = Random(rnd, 6 * 7 * 7, 5);
+        g.Nodes.AddRange([
+            new Node { Name = "deconv", OpType = "ConvTranspose", Inputs = ["x", "ct"], Outputs = ["h1"] },
+            new Node { Name = "flat", OpType = "Flatten", Inputs = ["h1"], Outputs = ["h2"] },
+            new Node { Name = "mm", OpType = "MatMul", Inputs = ["h2", "m"], Outputs = ["y"] }]);
+        g.Inputs.Add(new ValueInfo { Name = "x", Shape = [Dim.Symbol("N"), Dim.Fixed(4), Dim.Fixed(5), Dim.Fixed(5)] });
+        g.Outputs.Add(new ValueInfo { Name = "y", Shape = [Dim.Symbol("N"), Dim.Fixed(5)] });
+        return new OnnxModel { Graph = g, IrVersion = 7, Opsets = new(StringComparer.Ordinal) { [""] = 13 } };
+    }
+
+    /// <summary>x[64,B] → Gemm(transA=1, w [64,10], bias [10], beta 0.5) → y[B,10].</summary>
+    public static OnnxModel GemmTransA(int seed = 4)
+    {
+        var rnd = new Random(seed);
+        var g = new ModelGraph();
+        g.Initializers["w"] = Random(rnd, 64, 10);
+        g.Initializers["b"] = Random(rnd, 10);
+        var gemm = new Node { Name = "fc", OpType = "Gemm", Inputs = ["x", "w", "b"], Outputs = ["y"] };
+        gemm.Attributes["transA"] = NodeAttribute.Of("transA", 1L);
+        gemm.Attributes["beta"] = NodeAttribute.Of("beta", 0.5f);
+        g.Nodes.Add(gemm);
+        g.Inputs.Add(new ValueInfo { Name = "x", Shape = [Dim.Fixed(64), Dim.Symbol("N")] });
+        g.Outputs.Add(new ValueInfo { Name = "y", Shape = [Dim.Symbol("N"), Dim.Fixed(10)] });
+        return new OnnxModel { Graph = g, IrVersion = 7, Opsets = new(StringComparer.Ordinal) { [""] = 13 } };
+    }
+
+    public static OnnxModel ByName(string name) => name switch
+    {
+        "mlp" => Mlp(),
+        "cnn" => Cnn(),
+        "deconv" => ConvTranspose(),
+        "gemmT" => GemmTransA(),
+        _ => throw new ArgumentException(name),
+    };
+
     public static Tensor Random(Random rnd, params int[] shape)
     {
         var d = new float[(int)TensorShape.ElementCount(shape)];

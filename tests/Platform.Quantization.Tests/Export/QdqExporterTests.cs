@@ -20,6 +20,8 @@ public class QdqExporterTests(ITestOutputHelper output)
         { "mlp", "int4 per-channel asym" },
         { "mlp", "int4 per-tensor sym" },
         { "mlp", "int4 per-group:24 asym" },
+        { "mlp", "int4 per-group:24 asym static-u8" },
+        { "mlp", "int8 per-group:16 sym dynamic" },
         { "mlp", "int4 per-group:32 asym static-u8" },
         { "mlp", "int4 per-group:32 asym static-2" },
         { "mlp", "fp16" },
@@ -37,6 +39,11 @@ public class QdqExporterTests(ITestOutputHelper output)
         { "cnn", "int4 per-channel sym" },
         { "cnn", "int8 per-group:8 asym dynamic" },
         { "cnn", "fp16" },
+        { "deconv", "int4 per-group:16 asym" },
+        { "deconv", "int8 per-group:9 sym static-u8" },
+        { "deconv", "int8 per-channel asym" },
+        { "gemmT", "int4 per-group:32 sym" },
+        { "gemmT", "int8 per-channel sym dynamic" },
     };
 
     /// <summary>"int4 per-group:32 asym static-u8" → a LayerSpec.</summary>
@@ -64,7 +71,7 @@ public class QdqExporterTests(ITestOutputHelper output)
     [MemberData(nameof(Specs))]
     public void Onnx_runtime_on_the_export_computes_what_our_fake_quant_computes(string model, string specText)
     {
-        var prepared = model == "mlp" ? ExportTestModels.Mlp() : ExportTestModels.Cnn();
+        var prepared = ExportTestModels.ByName(model);
         var spec = Parse(specText);
         var layers = ExportTestModels.Quantize(prepared, spec);
         var exported = QdqExporter.Export(prepared, layers);
