@@ -68,6 +68,7 @@ public static class QdqExporter
         }
         graph.Nodes.Clear();
         graph.Nodes.AddRange(nodes);
+        int quantizedOutputs = QuantizeOutputs(b, graph);
         ConstantFolding.RemoveUnusedInitializers(graph);
 
         int from = prepared.Opset;
@@ -87,6 +88,7 @@ public static class QdqExporter
         };
         foreach (var (k, v) in prepared.Metadata) model.Metadata[k] = v;
         model.Metadata[LayersMetadataKey] = JsonSerializer.Serialize(records, JsonOptions);
+        model.Metadata["qplat.export.quantizedOutputs"] = quantizedOutputs.ToString(CultureInfo.InvariantCulture);
         if (b.Int4Dequantize)
             model.Metadata[Int4MetadataKey] = "int4 weights outside MatMulNBits are INT4/UINT4 initializers read by DequantizeLinear (opset 21), which ONNX Runtime 1.31.1 runs";
         return model;
@@ -130,6 +132,7 @@ public static class QdqExporter
         {
             case AffineQuantizedWeight { Bits: 8 or 4 } a:
                 node.Inputs[layer.WeightInput] = DequantizeWeight(b, layer, a, ql.Spec.QuantizesActivations, out weightHow);
+                if (a.Bits == 8 && ql.Spec is { Activations: ActivationMode.Static, ActivationBits: 8 }) b.QdqLayers.Add(node);
                 break;
             case FloatQuantizedWeight { Format.Kind: WeightFormatKind.Fp32 }:
                 weightHow = "fp32";
@@ -184,6 +187,7 @@ public static class QdqExporter
                 b.Pre.Add(b.Node("QuantizeLinear", [x, s, z], [q]));
                 b.Pre.Add(b.Node("DequantizeLinear", [q, s, z], [dq]));
                 node.Inputs[0] = dq;
+                if (!p.Signed) b.StaticInputs[x] = (s, z);
                 b.Require(13);
                 return $"activations: QuantizeLinear/DequantizeLinear {(p.Signed ? "int8" : "uint8")}";
             }
@@ -218,6 +222,46 @@ public static class QdqExporter
         string q = Step("Add", Step("Round", Step("Div", x, scale)), z);
         b.Require(11);
         return Step("Mul", Step("Sub", Step("Clip", q, lo, hi), z), scale);
+    }
+
+    /// <summary>
+    /// Where a QDQ layer's output reaches the next layer's uint8-quantized input only through Relu, MaxPool, Flatten
+    /// or Reshape, quantizes it right at the layer's output with the next layer's parameters. That is exact, not an
+    /// approximation: an asymmetric quantizer maps 0 to its zero point and is monotone, so it commutes with Relu and
+    /// max-pooling, and quantizing twice with the same parameters is quantizing once. It lets ONNX Runtime see
+    /// DequantizeLinear → Conv/Gemm → QuantizeLinear and run the layer on its integer kernels (QLinearConv, QGemm)
+    /// instead of in float. Returns how many outputs it quantized.
+    /// </summary>
+    private static int QuantizeOutputs(Builder b, ModelGraph graph)
+    {
+        var outputs = new HashSet<string>(graph.Outputs.Select(o => o.Name), StringComparer.Ordinal);
+        var consumers = graph.Consumers();
+        var producers = graph.Producers();
+        int count = 0;
+        foreach (var (input, (scale, zeroPoint)) in b.StaticInputs)
+        {
+            string value = input;
+            Node? layer = null;
+            while (producers.TryGetValue(value, out var p) && !outputs.Contains(value)
+                   && consumers.TryGetValue(value, out var c) && c.Count == 1)
+            {
+                if (b.QdqLayers.Contains(p)) { layer = p; break; }
+                bool passes = p.Domain.Length == 0 && p.Outputs.Count(o => o.Length > 0) == 1 && (p.OpType is "Relu" or "Flatten"
+                    || (p.OpType == "MaxPool" && p.GetInt("ceil_mode", 0) == 0)
+                    || (p.OpType == "Reshape" && graph.Initializers.ContainsKey(p.Inputs[1])));
+                if (!passes) break;
+                value = p.Inputs[0];
+            }
+            if (layer is null) continue;
+            string raw = b.Unique(value + "_float");
+            string q = b.Unique(value + "_quantized");
+            layer.Outputs[0] = raw;
+            int at = graph.Nodes.IndexOf(layer) + 1;
+            graph.Nodes.Insert(at, b.Node("QuantizeLinear", [raw, scale, zeroPoint], [q]));
+            graph.Nodes.Insert(at + 1, b.Node("DequantizeLinear", [q, scale, zeroPoint], [value]));
+            count++;
+        }
+        return count;
     }
 
     // ---- weights ----
@@ -486,6 +530,12 @@ public static class QdqExporter
         public int MinOpset { get; private set; }
         public bool UsesMicrosoftDomain { get; set; }
         public bool Int4Dequantize { get; set; }
+
+        /// <summary>Value name → the uint8 scale and zero point a layer quantizes it with (static 8-bit inputs).</summary>
+        public Dictionary<string, (string Scale, string ZeroPoint)> StaticInputs { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Layers written as QDQ (int8 weights through DequantizeLinear): their outputs may be quantized too.</summary>
+        public HashSet<Node> QdqLayers { get; } = [];
 
         public void Require(int opset) => MinOpset = Math.Max(MinOpset, opset);
 

@@ -101,8 +101,11 @@ public class QdqExporterTests(ITestOutputHelper output)
         var layers = ExportTestModels.Quantize(prepared, Parse("int8 per-channel sym static-u8"));
         var exported = QdqExporter.Export(prepared, layers);
         var ops = exported.Graph.OperatorCounts();
-        Assert.Equal(3, ops["QuantizeLinear"]);
-        Assert.Equal(6, ops["DequantizeLinear"]);
+        // three inputs, plus conv1's and conv2's outputs quantized with the next layer's parameters (Relu and Flatten between)
+        Assert.Equal(5, ops["QuantizeLinear"]);
+        Assert.Equal(8, ops["DequantizeLinear"]);
+        Assert.Equal("2", exported.Metadata["qplat.export.quantizedOutputs"]);
+        Assert.Contains(exported.Graph.Nodes, n => n.OpType == "QuantizeLinear" && n.Inputs[0] == "h1_float");
         var weightDq = exported.Graph.Nodes.Where(n => n.OpType == "DequantizeLinear" && exported.Graph.Initializers.TryGetValue(n.Inputs[0], out var t) && t.Type == DataType.Int8).ToList();
         Assert.Equal(3, weightDq.Count);
         Assert.All(weightDq, n => Assert.Equal(0, n.GetInt("axis", -1)));
