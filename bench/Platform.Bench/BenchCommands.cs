@@ -25,6 +25,7 @@ public static class BenchCommands
             case "entropy": EntropyBench.Quick(); return 0;
             case "calib-memory": return CalibrationMemoryBench.Run(args);
             case "pq": PqBench.Run(); return 0;
+            case "int8": return Kernels.Int8GemmBench.Run(args);
             case "platform": return PlatformLoad.PlatformBench.Run(args);
             case "bdn": BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(BenchCommands).Assembly).Run(args[1..]); return 0;
             default: Console.WriteLine($"unknown command '{args[0]}'"); return 2;

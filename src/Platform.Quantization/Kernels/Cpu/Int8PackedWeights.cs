@@ -18,6 +18,19 @@ public sealed class Int8PackedWeights
     public int[]? ZeroPoints { get; }
     /// <summary>The channel-major rows as given (N×K), kept for the scalar reference.</summary>
     internal sbyte[] Rows { get; }
+    /// <summary>K rounded up to whole groups of <see cref="Int8GemmKernels.KGroup"/>, divided by it.</summary>
+    internal int Groups { get; }
+    /// <summary>
+    /// Panels of <see cref="Int8GemmKernels.NR"/> channels: for each group of 4 along K, 16 channels × 4 bytes
+    /// (the dword layout vpdpbusd reads), zero-padded past K and past N. Byte offset of panel p: p·Groups·64.
+    /// </summary>
+    internal sbyte[] Panels { get; }
+    /// <summary>
+    /// The Avx512BW path's copy of <see cref="Panels"/> split as w = 16·High + Low (Low in 0..15, High in −8..7), so
+    /// vpmaddubsw's s16 pair sums (≤ 2·255·15) cannot saturate; null where that path is not the one taken.
+    /// </summary>
+    internal sbyte[]? PanelsLow { get; }
+    internal sbyte[]? PanelsHigh { get; }
 
     private Int8PackedWeights(int n, int k, sbyte[] rows, int[]? zeroPoints)
     {
@@ -31,6 +44,25 @@ public sealed class Int8PackedWeights
             int s = 0;
             for (int i = 0; i < k; i++) s += rows[c * k + i];
             ColumnSums[c] = s;
+        }
+        const int nr = Int8GemmKernels.NR, g4 = Int8GemmKernels.KGroup;
+        Groups = (k + g4 - 1) / g4;
+        int panels = (n + nr - 1) / nr;
+        Panels = new sbyte[(long)panels * Groups * nr * g4];
+        for (int c = 0; c < n; c++)
+        {
+            long panel = (long)(c / nr) * Groups * nr * g4 + c % nr * g4;
+            for (int i = 0; i < k; i++) Panels[panel + i / g4 * nr * g4 + i % g4] = rows[c * k + i];
+        }
+        if (Int8GemmKernels.Path == Int8GemmKernels.KernelPath.Avx512BW)
+        {
+            PanelsLow = new sbyte[Panels.Length];
+            PanelsHigh = new sbyte[Panels.Length];
+            for (int i = 0; i < Panels.Length; i++)
+            {
+                PanelsLow[i] = (sbyte)(Panels[i] & 15);
+                PanelsHigh[i] = (sbyte)(Panels[i] >> 4);
+            }
         }
     }
 
