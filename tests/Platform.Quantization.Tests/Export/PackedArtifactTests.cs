@@ -24,6 +24,7 @@ public class PackedArtifactTests
         { "mlp", "binary" },
         { "mlp", "pq:k=256,d=4" },
         { "mlp", "pq:k=16,d=8" },
+        { "mlp", "pq:k=512,d=2" },
         { "mlp", "fp16" },
         { "mlp", "bf16" },
         { "mlp", "fp32" },
