@@ -12,7 +12,7 @@ public static class QplatApp
         usage:
           qplat inspect MODEL [--json]
           qplat eval MODEL --data DATA.npz [--batch N] [--threads N] [--json]
-          qplat quantize MODEL --calib DATA.npz --eval DATA.npz --spec PRESET|FILE.json [--out DIR]
+          qplat quantize MODEL --calib DATA.npz --eval DATA.npz --spec PRESET|FILE.json [--out DIR [--export onnx|packed]]
                          [--calib-count N] [--eval-count N] [--percentile P] [--bins N]
                          [--batch N] [--threads N] [--seed N] [--json]
           qplat bench [--quick] [--json] [--threads 1,2] [--models DIR] [--only kernels|models]

@@ -1,18 +1,26 @@
+using Platform.Quantization.Export;
+using Platform.Quantization.Graph;
+using Platform.Quantization.Onnx;
 using Platform.Quantization.Pipeline;
 using Platform.Quantization.Specs;
 
 namespace Platform.Cli;
 
 /// <summary>
-/// `qplat quantize MODEL --calib DATA.npz --eval DATA.npz --spec PRESET|FILE.json [--out DIR] [--json]`
+/// `qplat quantize MODEL --calib DATA.npz --eval DATA.npz --spec PRESET|FILE.json [--out DIR [--export onnx|packed]] [--json]`
 /// → fp32.accuracy, variant.{accuracy, top1Agreement, sqnrDb, sizeBytes, spec}, layers[].{name, format, sqnrDb}.
+/// --export onnx also writes DIR/model.qdq.onnx (QDQ / MatMulNBits, what ONNX Runtime runs); --export packed writes
+/// DIR/model.qpk (our packed artifact, every format).
 /// </summary>
 public static class QuantizeCommand
 {
     public static int Run(CliArguments a, TextWriter stdout, TextWriter stderr)
     {
-        a.RejectUnknown("calib", "eval", "spec", "out", "json", "batch", "threads", "calib-count", "eval-count", "seed", "percentile", "bins");
-        if (a.Positional.Count != 1) throw new CliException("usage: qplat quantize MODEL --calib DATA.npz --eval DATA.npz --spec PRESET|FILE.json [--out DIR] [--json]");
+        a.RejectUnknown("calib", "eval", "spec", "out", "json", "batch", "threads", "calib-count", "eval-count", "seed", "percentile", "bins", "export");
+        if (a.Positional.Count != 1) throw new CliException("usage: qplat quantize MODEL --calib DATA.npz --eval DATA.npz --spec PRESET|FILE.json [--out DIR [--export onnx|packed]] [--json]");
+        string? export = a.Option("export");
+        if (export is not (null or "onnx" or "packed")) throw new CliException($"--export {export}: expected onnx (QDQ / MatMulNBits for ONNX Runtime) or packed (our .qpk artifact).");
+        if (export is not null && a.Option("out") is null) throw new CliException($"--export {export} writes into the --out folder: give --out DIR.");
         var specText = a.Required("spec");
         QuantSpec spec;
         try
@@ -42,6 +50,7 @@ public static class QuantizeCommand
         {
             result.Save(dir);
             stderr.WriteLine($"wrote {Path.Combine(dir, "model.onnx")}, report.json, spec.json");
+            if (export is not null) stderr.WriteLine("wrote " + Export(result, spec, export, dir));
         }
         var r = result.Report;
         if (a.Flag("json")) stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(r, QuantizationResult.JsonOptions));
@@ -54,6 +63,28 @@ public static class QuantizeCommand
                 stdout.WriteLine($"  {l.Name,-32} {l.Op,-8} {l.Format,-14} {l.Activations,-16} SQNR {(l.SqnrDb is { } s ? $"{s,6:F1} dB" : "     -   ")}  {l.TimeMs,8:F3} ms");
         }
         return ExitCodes.Ok;
+    }
+
+    private static string Export(QuantizationResult result, QuantSpec spec, string export, string dir)
+    {
+        if (export == "packed")
+        {
+            string qpk = Path.Combine(dir, "model.qpk");
+            PackedArtifact.Write(qpk, result.Prepared, result.Layers, spec);
+            return qpk;
+        }
+        OnnxModel exported;
+        try
+        {
+            exported = QdqExporter.Export(result.Prepared, result.Layers);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new CliException($"--export onnx: {e.Message}");
+        }
+        string path = Path.Combine(dir, "model.qdq.onnx");
+        OnnxModelWriter.Write(exported, path);
+        return path;
     }
 
     private static double Percentile(string? text)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Google.Protobuf;
@@ -119,8 +120,46 @@ internal static class TensorProtoConverter
         return bytes;
     }
 
+    /// <summary>ONNX's TensorProto.DataType numbers of the 4-bit types (IR 10, opset 21), which our <see cref="DataType"/> lacks.</summary>
+    public const int OnnxUInt4 = 21, OnnxInt4 = 22;
+
+    // 4-bit initializers exist only on the way out (the exporter writes them, nothing here computes on them), so
+    // rather than a new element type every operator would have to reject, a byte tensor holding the packed
+    // nibbles is marked with the ONNX type and logical dims it stands for.
+    private static readonly ConditionalWeakTable<Tensor, SubByteMark> SubByte = new();
+
+    private sealed record SubByteMark(int OnnxType, int[] Dims);
+
+    /// <summary>
+    /// A UInt8 tensor of nibbles packed two per byte, low nibble first (ONNX's layout for INT4/UINT4), that
+    /// <see cref="ToProto"/> writes as an INT4 (<paramref name="signed"/>) or UINT4 tensor of <paramref name="dims"/>.
+    /// </summary>
+    public static Tensor PackedFourBit(byte[] packed, int[] dims, bool signed)
+    {
+        long count = TensorShape.ElementCount(dims);
+        if (packed.Length != (count + 1) / 2)
+            throw new ArgumentException($"A 4-bit tensor of shape {TensorShape.Format(dims)} packs into {(count + 1) / 2} bytes, not {packed.Length}.", nameof(packed));
+        var t = Tensor.FromArray(packed, packed.Length);
+        SubByte.Add(t, new SubByteMark(signed ? OnnxInt4 : OnnxUInt4, (int[])dims.Clone()));
+        return t;
+    }
+
+    /// <summary>The ONNX element type and dims a tensor made by <see cref="PackedFourBit"/> stands for.</summary>
+    public static bool TryGetFourBit(Tensor t, out int onnxType, out int[] dims)
+    {
+        if (SubByte.TryGetValue(t, out var m)) { onnxType = m.OnnxType; dims = m.Dims; return true; }
+        onnxType = 0; dims = [];
+        return false;
+    }
+
     public static TensorProto ToProto(Tensor t, string name)
     {
+        if (TryGetFourBit(t, out int fourBitType, out int[] fourBitDims))
+        {
+            var q = new TensorProto { Name = name, DataType = fourBitType, RawData = ByteString.CopyFrom(t.AsBytes()) };
+            foreach (var d in fourBitDims) q.Dims.Add(d);
+            return q;
+        }
         var p = new TensorProto { Name = name, DataType = (int)t.Type };
         foreach (var d in t.Shape) p.Dims.Add(d);
         if (t.Type == DataType.String)
