@@ -4,6 +4,7 @@ using System.Text.Json;
 using Platform.Cli;
 using Platform.Contracts;
 using Platform.Integration.Tests.Harness;
+using Platform.Quantization.Export;
 using Platform.Quantization.Onnx;
 using Xunit.Abstractions;
 
@@ -59,8 +60,15 @@ public sealed class QuantizeJobTests(PlatformHarness platform, ITestOutputHelper
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         var bytes = await download.Content.ReadAsByteArrayAsync();
         Assert.Equal(variant.ArtifactSha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
-        var model = OnnxModelReader.Read(bytes, "downloaded variant");
-        Assert.NotEmpty(model.Graph.Nodes);
+        var packed = PackedArtifact.Read(new MemoryStream(bytes));
+        Assert.NotEmpty(packed.Layers);
+        Assert.NotEmpty(packed.Prepared.Graph.Nodes);
+
+        // int8 runs on ONNX Runtime too: the QDQ export downloads beside the packed artifact.
+        using var export = await api.Http.GetAsync($"/api/v1/variants/{variant.Id}/onnx");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        var model = OnnxModelReader.Read(await export.Content.ReadAsByteArrayAsync(), "exported variant");
+        Assert.Contains(model.Graph.Nodes, n => n.OpType == "DequantizeLinear");
     }
 
     /// <summary>What `qplat quantize MODEL --calib --eval --spec --json` prints, run in this process.</summary>

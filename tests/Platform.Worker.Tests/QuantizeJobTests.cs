@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Platform.Contracts;
 using Platform.Contracts.Messages;
+using Platform.Contracts;
 using Platform.Data.Artifacts;
+using Platform.Quantization.Export;
 using Platform.Quantization.Onnx;
 using Platform.Quantization.Pipeline;
 using Platform.Quantization.Specs;
@@ -44,11 +45,12 @@ public sealed class QuantizeJobTests(PostgresDatabase database, ITestOutputHelpe
         Assert.False(string.IsNullOrWhiteSpace(variant.DeviceName));
         Assert.Equal("ours", variant.Runtime);
         Assert.True(variant.LatencyMsP50 > 0 && variant.LatencyMsP90 >= variant.LatencyMsP50);
-        // The engine's figure on the real kernels, stored per runtime with the fp32 baseline on the same runtime.
-        var latency = Assert.Single(variant.Latencies);
-        Assert.Equal("ours", latency.Runtime);
+        // The engine's figure on the real kernels, stored per runtime with the fp32 baseline on the same runtime; int8 runs on
+        // ONNX Runtime too (its QDQ export), so the variant records both.
+        Assert.Equal(["onnxruntime", "ours"], variant.Latencies.Select(l => l.Runtime).Order(StringComparer.Ordinal));
+        var latency = variant.Latencies.Single(l => l.Runtime == "ours");
         Assert.Equal(variant.LatencyMsP50, latency.MsP50);
-        Assert.True(latency.Fp32MsP50 > 0);
+        Assert.All(variant.Latencies, l => Assert.True(l.MsP50 > 0 && l.Fp32MsP50 > 0, $"{l.Runtime}: {l.MsP50} ms, fp32 {l.Fp32MsP50} ms"));
         Assert.Equal(worker.Options.Threads, latency.Threads);
         Assert.Equal(1, latency.BatchSize);
         Assert.Equal(QuantSpec.Preset("int8"), QuantSpec.FromJson(variant.SpecJson));
@@ -60,16 +62,27 @@ public sealed class QuantizeJobTests(PostgresDatabase database, ITestOutputHelpe
         Assert.All(layers, l => Assert.Equal("int8", l.Format));
         Assert.All(layers, l => Assert.True(l.ActivationMax > l.ActivationMin && l.SqnrDb > 0));
 
-        // The artifact is the quantized model, readable as ONNX.
-        var dir = Fixtures.TempDirectory("artifact");
-        var path = Path.Combine(dir, "model.onnx");
+        // The artifact is our packed model (every layer's stored weights), and the ONNX export is QDQ that ONNX Runtime runs.
         await using (var db = database.NewContext())
-        await using (var source = await new ArtifactStore(db, new ArtifactStoreOptions()).OpenReadAsync(variant.ArtifactSha256))
-        await using (var file = File.Create(path))
-            await source.CopyToAsync(file);
-        var model = OnnxModelReader.Read(path);
-        Directory.Delete(dir, recursive: true);
-        Assert.Equal(QuantSpec.Preset("int8"), QuantSpec.FromJson(model.Metadata["qplat.spec"]));
+        {
+            var store = new ArtifactStore(db, new ArtifactStoreOptions());
+            var packed = new MemoryStream();
+            await using (var source = await store.OpenReadAsync(variant.ArtifactSha256))
+                await source.CopyToAsync(packed);
+            packed.Position = 0;
+            var read = PackedArtifact.Read(packed);
+            Assert.Equal(QuantSpec.Preset("int8"), read.Spec);
+            Assert.Equal(layers.Select(l => l.LayerName), read.Layers.Select(l => l.Layer.Name));
+            Assert.All(read.Layers, l => Assert.Equal(WeightFormatKind.Int8, l.Weight.Format.Kind));
+
+            Assert.NotNull(variant.OnnxExportSha256);
+            var onnx = new MemoryStream();
+            await using (var source = await store.OpenReadAsync(variant.OnnxExportSha256!))
+                await source.CopyToAsync(onnx);
+            var model = OnnxModelReader.Read(onnx.ToArray(), "exported variant");
+            Assert.Contains(model.Graph.Nodes, n => n.OpType == "DequantizeLinear");
+            Assert.Contains(model.Graph.Nodes, n => n.OpType == "QuantizeLinear");
+        }
 
         // Progress came by stage, before the final event, and the scratch folder is gone.
         var events = worker.Events.For(jobId);

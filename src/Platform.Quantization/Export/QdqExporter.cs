@@ -31,6 +31,14 @@ public static class QdqExporter
     /// <summary>Metadata key saying how int4 layers that are not MatMulNBits were written.</summary>
     public const string Int4MetadataKey = "qplat.export.int4";
 
+    /// <summary>
+    /// Whether ONNX Runtime runs this layer as its format (fp32, fp16/bf16, int8 QDQ, int4 MatMulNBits / INT4
+    /// DequantizeLinear) rather than as a dequantized stand-in (int2, binary, PQ) or not at all (XNOR activations).
+    /// </summary>
+    public static bool RunsOnOnnxRuntime(QuantizedLayer layer) =>
+        layer.Spec.Weights.Kind is WeightFormatKind.Fp32 or WeightFormatKind.Fp16 or WeightFormatKind.Bf16 or WeightFormatKind.Int8 or WeightFormatKind.Int4
+        && layer.Spec.ActivationBits != 1;
+
     /// <exception cref="InvalidModelException">A layer is not in the graph, or its weight does not match its stored form.</exception>
     /// <exception cref="NotSupportedException">A layer's activation quantization has no ONNX form (1-bit XNOR
     /// activations, dynamic symmetric or sub-8-bit activations); the message names the layer and says to export packed.</exception>

@@ -79,18 +79,17 @@ public sealed class QuantizeJobRunner(
             string outDir = scratch.PathOf("out");
             // The engine is CPU-bound for seconds to hours: a thread of its own, not a pool thread the bus needs.
             // It measures the variant's latency itself, on the spec's runtime, after evaluation.
-            var result = await Task.Factory.StartNew(() =>
+            var (result, files) = await Task.Factory.StartNew(() =>
             {
                 var r = engine.Run(request, engineProgress, run.Token);
-                r.Save(outDir);
-                return r;
+                return (r, VariantFiles.Write(r, outDir));
             }, run.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
             pump.Report(new("store", StoreAt));
             await pump.CompleteAsync();
             Guid? variantId;
             await using (var scope = scopes.CreateAsyncScope())
-                variantId = await ResultWriter.WriteAsync(scope.ServiceProvider, inputs, result, Path.Combine(outDir, "model.onnx"),
+                variantId = await ResultWriter.WriteAsync(scope.ServiceProvider, inputs, result, files,
                     options, cpu.Model, CancellationToken.None);
             if (variantId is null)
             {

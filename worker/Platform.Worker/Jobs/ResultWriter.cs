@@ -16,16 +16,15 @@ namespace Platform.Worker.Jobs;
 public static class ResultWriter
 {
     /// <returns>The variant's id, or null when the lease was lost and everything was rolled back.</returns>
-    public static async Task<Guid?> WriteAsync(IServiceProvider services, JobInputs inputs, QuantizationResult result, string modelFile,
+    public static async Task<Guid?> WriteAsync(IServiceProvider services, JobInputs inputs, QuantizationResult result, VariantFiles files,
         WorkerOptions options, string deviceName, CancellationToken ct)
     {
         var db = services.GetRequiredService<PlatformDbContext>();
         var store = services.GetRequiredService<ArtifactStore>();
         var report = result.Report;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        ArtifactInfo artifact;
-        await using (var file = new FileStream(modelFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan))
-            artifact = await store.PutAsync(file, long.MaxValue, ct);
+        var artifact = await PutAsync(store, files.PackedPath, ct);
+        var onnxExport = files.OnnxExportPath is { } onnxPath ? await PutAsync(store, onnxPath, ct) : null;
 
         var variant = new ModelVariant
         {
@@ -37,7 +36,7 @@ public static class ResultWriter
             Accuracy = report.Variant.Accuracy,
             Top1Agreement = report.Variant.Top1Agreement,
             SqnrDb = report.Variant.SqnrDb,
-            // The size the variant's format takes (packed weights + scales), not the dequantized ONNX we store for download.
+            // The size the variant's format takes (packed weights + scales, as in the stored .qpk), not an fp32 model.
             SizeBytes = report.Variant.SizeBytes,
             // Measured by the engine on the spec's runtime (ours or onnxruntime), on this worker's device.
             LatencyMsP50 = report.Variant.LatencyMsP50,
@@ -46,6 +45,7 @@ public static class ResultWriter
             Device = options.Device,
             DeviceName = deviceName,
             ArtifactSha256 = artifact.Sha256,
+            OnnxExportSha256 = onnxExport?.Sha256,
             CreatedAt = DateTimeOffset.UtcNow,
             Latencies = (report.Variant.Latencies ?? []).Select(l => new VariantLatency
             {
@@ -77,5 +77,11 @@ public static class ResultWriter
         }
         await tx.CommitAsync(ct);
         return variant.Id;
+    }
+
+    private static async Task<ArtifactInfo> PutAsync(ArtifactStore store, string path, CancellationToken ct)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return await store.PutAsync(file, long.MaxValue, ct);
     }
 }
