@@ -37,8 +37,12 @@ public class LatencyReportTests
         Assert.Equal("ours", variant.GetProperty("runtime").GetString());
         Assert.Equal(2, variant.GetProperty("threads").GetInt32());
         Assert.Equal("real", variant.GetProperty("execution").GetString());
-        var ours = Assert.Single(variant.GetProperty("latencies").EnumerateArray());
-        Assert.Equal("ours", ours.GetProperty("runtime").GetString());
+        // int8 runs on ONNX Runtime too (its QDQ export): the variant records both runtimes, ours first as named.
+        var latencies = variant.GetProperty("latencies").EnumerateArray().ToList();
+        Assert.Equal(["ours", "onnxruntime"], latencies.Select(l => l.GetProperty("runtime").GetString()));
+        var ours = latencies[0];
+        var ort = latencies[1];
+        Assert.True(ort.GetProperty("latencyMsP50").GetDouble() > 0 && ort.GetProperty("fp32LatencyMsP50").GetDouble() > 0);
         Assert.Equal(variant.GetProperty("latencyMsP50").GetDouble(), ours.GetProperty("latencyMsP50").GetDouble());
         Assert.Equal(fp32.GetProperty("latencyMsP50").GetDouble(), ours.GetProperty("fp32LatencyMsP50").GetDouble());
         foreach (var layer in json.GetProperty("layers").EnumerateArray())
@@ -50,6 +54,31 @@ public class LatencyReportTests
         // The per-layer medians are parts of one run: together they cannot exceed the whole model's slowest run by much.
         double layers = json.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("latencyMs").GetDouble());
         Assert.True(layers <= variant.GetProperty("latencyMsP90").GetDouble() * 1.5 + 0.5, $"layers {layers} ms vs model p90 {variant.GetProperty("latencyMsP90")}");
+    }
+
+    [Fact]
+    public void A_spec_naming_onnxruntime_takes_its_figures_from_onnx_runtime_and_keeps_ours_beside_them()
+    {
+        var npz = QplatCliTests.DigitsNpz(out _, image: true);
+        var report = QuantizationPipeline.Run(Request("int8", npz) with { Spec = QuantSpec.Parse("int8") with { Runtime = LatencyRuntime.OnnxRuntime } }).Report;
+        Assert.Equal(LatencyRuntime.OnnxRuntime, report.Variant.Runtime);
+        Assert.Equal(LatencyRuntime.OnnxRuntime, report.Fp32.Runtime);
+        Assert.Equal([LatencyRuntime.OnnxRuntime, LatencyRuntime.Ours], report.Variant.Latencies!.Select(l => l.Runtime));
+        Assert.Equal(report.Variant.LatencyMsP50, report.Variant.Latencies![0].LatencyMsP50);
+    }
+
+    [Fact]
+    public void Binary_layers_are_measured_on_ours_only_and_naming_onnxruntime_for_them_says_why_not()
+    {
+        var npz = QplatCliTests.DigitsNpz(out _, image: true);
+        var report = QuantizationPipeline.Run(Request("binary", npz)).Report;
+        Assert.Equal([LatencyRuntime.Ours], report.Variant.Latencies!.Select(l => l.Runtime));
+
+        var e = Assert.Throws<NotSupportedException>(() =>
+            QuantizationPipeline.Run(Request("binary", npz) with { Spec = QuantSpec.Parse("binary") with { Runtime = LatencyRuntime.OnnxRuntime } }));
+        Assert.Contains("onnxruntime", e.Message);
+        Assert.Contains("binary", e.Message);
+        Assert.Contains("\"ours\"", e.Message);
     }
 
     [Fact]
