@@ -77,6 +77,11 @@ for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns):
     if r.get("outcome") == "Failed":
         msg = r.findtext(".//t:Message", default="", namespaces=ns).strip().splitlines()
         print(f"FAILED {r.get('testName')}: {msg[0][:300] if msg else ''}")
+# Failures outside any test (a class fixture's clean-up, a crashed host) fail the run without a failed test.
+for info in ET.parse(sys.argv[1]).getroot().iterfind(".//t:RunInfo", ns):
+    if info.get("outcome") == "Error":
+        text = (info.findtext("t:Text", default="", namespaces=ns) or "").strip().splitlines()
+        print(f"FAILED (outside a test): {' '.join(text[:2])[:300]}")
 PY
 done
 if [[ $rc -ne 0 && $failed -eq 0 ]]; then failed=1; fi

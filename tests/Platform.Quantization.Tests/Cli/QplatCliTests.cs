@@ -7,7 +7,7 @@ namespace Platform.Quantization.Tests.Cli;
 
 public class QplatCliTests
 {
-    private static (int Code, string Out, string Err) Qplat(params string[] args)
+    internal static (int Code, string Out, string Err) Qplat(params string[] args)
     {
         var o = new StringWriter();
         var e = new StringWriter();

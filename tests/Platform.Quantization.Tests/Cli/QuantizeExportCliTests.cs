@@ -1,4 +1,3 @@
-using Platform.Cli;
 using Platform.Quantization.Export;
 using Platform.Quantization.Onnx;
 using Platform.Quantization.Pipeline;
@@ -8,13 +7,7 @@ namespace Platform.Quantization.Tests.Cli;
 
 public class QuantizeExportCliTests
 {
-    private static (int Code, string Out, string Err) Qplat(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = QplatApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Qplat(params string[] args) => QplatCliTests.Qplat(args);
 
     [Fact]
     public void Export_onnx_writes_a_qdq_model_onnx_runtime_runs_beside_the_usual_files()
