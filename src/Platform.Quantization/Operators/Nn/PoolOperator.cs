@@ -48,9 +48,12 @@ internal sealed unsafe class PoolOperator : IOperatorKernel
         var ys = y.Floats;
         var idx = indices?.Int64s;
         int[] inShape = spatial.ToArray();
+        bool window2x2 = max && idx is null && a.Rank == 2 && a.Kernel is [2, 2] && a.Strides is [2, 2] && a.Dilations is [1, 1]
+            && a.PadBegin.All(v => v == 0) && 2 * a.Output[0] <= inShape[0] && 2 * a.Output[1] <= inShape[1];
         var work = (int p) =>
         {
-            if (a.Rank == 2 && idx is null) Separable2D(xs, ys, p, inShape, a, max, includePad);
+            if (window2x2) MaxPool2x2(xs, ys, p, inShape[0], inShape[1], a.Output[0], a.Output[1]);
+            else if (a.Rank == 2 && idx is null) Separable2D(xs, ys, p, inShape, a, max, includePad);
             else if (a.Rank == 2) Plane2D(xs, ys, idx, p, inShape, a, max, includePad, columnMajor);
             else PlaneND(xs, ys, idx, p, inShape, a, max, includePad, columnMajor, inSize, outSize);
         };
@@ -99,6 +102,35 @@ internal sealed unsafe class PoolOperator : IOperatorKernel
                 break;
         }
         return new Tensor(type, t.Shape, data);
+    }
+
+    /// <summary>
+    /// The 2×2 stride-2 max pool every small CNN has, windows wholly inside the plane: four loads per output, no row
+    /// buffer. The general path's vector loop needs 16 outputs per row and these rows (14, 7) have fewer; it took 2.6 ms
+    /// of a 7 ms Fashion CNN pass. Same NaN rule as the general path: a NaN is never the maximum.
+    /// </summary>
+    private static void MaxPool2x2(float[] xs, float[] ys, int p, int h, int w, int oh, int ow)
+    {
+        fixed (float* px = xs, py = ys)
+        {
+            float* plane = px + (long)p * h * w;
+            float* output = py + (long)p * oh * ow;
+            for (int oy = 0; oy < oh; oy++)
+            {
+                float* r0 = plane + (long)2 * oy * w;
+                float* r1 = r0 + w;
+                float* d = output + (long)oy * ow;
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    float m = float.NegativeInfinity;
+                    float v = r0[2 * ox]; m = v > m ? v : m;
+                    v = r0[2 * ox + 1]; m = v > m ? v : m;
+                    v = r1[2 * ox]; m = v > m ? v : m;
+                    v = r1[2 * ox + 1]; m = v > m ? v : m;
+                    d[ox] = m;
+                }
+            }
+        }
     }
 
     [ThreadStatic] private static float[]? s_row;
