@@ -76,7 +76,7 @@ public static class QuantizeCommand
         OnnxModel exported;
         try
         {
-            exported = QdqExporter.Export(result.Prepared, result.Layers);
+            exported = result.OnnxExport ?? QdqExporter.Export(result.Prepared, result.Layers);
         }
         catch (NotSupportedException e)
         {

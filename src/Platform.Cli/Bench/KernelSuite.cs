@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
 using Platform.Quantization.Formats;
 using Platform.Quantization.Kernels.Cpu;
 using Platform.Quantization.Specs;
@@ -32,7 +31,7 @@ internal sealed class KernelSuite(double budgetMs, Action<BenchResult> add)
         var packed = PackedMatrix.PackRight(w, k, n, k, transpose: true);
         Add("fp32", "ours", BenchTimer.Time(() => Sgemm.Multiply(false, m, 1f, a, k, packed, 0f, c, n, threads), budgetMs));
         var b = Transpose(w, n, k);
-        Add("fp32", "ort", OrtSessions.Time(OrtOperatorModels.MatMul(m, n, k, b), [OrtSessions.Input("A", a, m, k)], threads, budgetMs));
+        Add("fp32", "ort", OrtSessions.Time(OrtOperatorModels.MatMul(m, n, k, b), OrtSessions.Input("A", a, m, k), threads, budgetMs));
 
         // fp16 weights.
         var half = HalfPackedWeights.Pack(FloatQuantizedWeight.Quantize(w, [n, k], 0, WeightFormat.Fp16));
@@ -46,7 +45,7 @@ internal sealed class KernelSuite(double budgetMs, Action<BenchResult> add)
         var int8 = Int8PackedWeights.Pack(w8, n, k);
         var c32 = new int[m * n];
         Add("int8", "ours", BenchTimer.Time(() => Int8Gemm.Multiply(m, a8, k, 128, int8, c32, n, threads), budgetMs));
-        Add("int8", "ort", OrtSessions.Time(OrtOperatorModels.MatMulInteger(m, n, k, Transpose(w8, n, k)), [OrtSessions.Input("A", a8, m, k)], threads, budgetMs));
+        Add("int8", "ort", OrtSessions.Time(OrtOperatorModels.MatMulInteger(m, n, k, Transpose(w8, n, k)), OrtSessions.Input("A", a8, m, k), threads, budgetMs));
 
         // int4: per-group symmetric weights; activations quantized per row at each call, as MatMulNBits' accuracy_level 4 does.
         if (k % Int4Block == 0)
@@ -59,14 +58,14 @@ internal sealed class KernelSuite(double budgetMs, Action<BenchResult> add)
             var zeros = new int[m];
             Add("int4", "ours", BenchTimer.Time(() =>
             {
-                DynamicRows.Quantize(a, m, k, aq, scales, zeros);
+                Int4Gemm.QuantizeRows(a, m, k, k, aq, scales, zeros);
                 Int4Gemm.Multiply(m, aq, k, scales, zeros, int4, c, n, threads: threads);
             }, budgetMs));
             // MatMulNBits stores unsigned nibbles with an implied zero point of 8: s + 8 flips each nibble's top bit.
             var blocks = new byte[q4.Codes.Length];
             for (int i = 0; i < blocks.Length; i++) blocks[i] = (byte)(q4.Codes[i] ^ 0x88);
             Add("int4", "ort", OrtSessions.Time(OrtOperatorModels.MatMulNBits(m, n, k, Int4Block, blocks, q4.Scales, accuracyLevel: 4),
-                [OrtSessions.Input("A", a, m, k)], threads, budgetMs));
+                OrtSessions.Input("A", a, m, k), threads, budgetMs));
         }
 
         // Binary: XNOR (both binarized, binarization per call) and BinaryConnect (real activations).

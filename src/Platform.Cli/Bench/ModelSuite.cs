@@ -1,4 +1,4 @@
-using Microsoft.ML.OnnxRuntime;
+using Platform.Quantization.Calibration;
 using Platform.Quantization.Evaluation;
 using Platform.Quantization.Execution;
 using Platform.Quantization.Export;
@@ -31,14 +31,13 @@ internal sealed class ModelSuite(double budgetMs, Action<BenchResult> add, Actio
         var rnd = new Random(7);
         for (int i = 0; i < data.Length; i++) data[i] = (float)rnd.NextDouble();
         var inputs = new Dictionary<string, Tensor> { [input.Name] = Tensor.FromArray(data, shape) };
-        var ortInputs = new List<NamedOnnxValue> { OrtSessions.Input(input.Name, data, shape) };
         string shapeText = TensorShape.Format(shape);
         void Add(string format, string engine, LatencyStats s) =>
             add(new BenchResult(name, format, engine, shapeText, threads, Math.Round(s.MedianMs, 4), Math.Round(s.P90Ms, 4), null));
         void Try(string what, Action measure)
         {
             try { measure(); }
-            catch (Exception e) when (e is NotImplementedException or NotSupportedException or OnnxRuntimeException)
+            catch (Exception e) when (e is NotSupportedException or InvalidModelException)
             {
                 unavailable($"{name} {what}: {e.Message}");
             }
@@ -46,7 +45,7 @@ internal sealed class ModelSuite(double budgetMs, Action<BenchResult> add, Actio
 
         var fp32 = new Plan(prepared.Model, new PlanOptions { Threads = threads });
         Add("fp32", "ours", BenchTimer.Time(() => fp32.Run(inputs), budgetMs));
-        Try("fp32 on ONNX Runtime", () => Add("fp32", "ort", OrtSessions.Time(prepared.Original, ortInputs, threads, budgetMs)));
+        Try("fp32 on ONNX Runtime", () => Add("fp32", "ort", OrtSessions.Time(prepared.Original, inputs, threads, budgetMs)));
 
         var layers = Int8Layers(prepared, inputs);
         Try("int8 on our kernels", () =>
@@ -54,37 +53,25 @@ internal sealed class ModelSuite(double budgetMs, Action<BenchResult> add, Actio
             var int8 = QuantizedPlan.Build(prepared.Model, layers, new PlanOptions { Threads = threads });
             Add("int8", "ours", BenchTimer.Time(() => int8.Run(inputs), budgetMs));
         });
-        Try("int8 QDQ export on ONNX Runtime", () => Add("int8", "ort", OrtSessions.Time(QdqExporter.Export(prepared.Model, layers), ortInputs, threads, budgetMs)));
+        Try("int8 QDQ export on ONNX Runtime", () => Add("int8", "ort", OrtSessions.Time(QdqExporter.Export(prepared.Model, layers), inputs, threads, budgetMs)));
     }
 
-    /// <summary>The int8 preset's layers, with each static input range taken from one fp32 run on the bench input.</summary>
+    /// <summary>The int8 preset's layers, with each static input range the min/max of one fp32 run on the bench input.</summary>
     private static List<QuantizedLayer> Int8Layers(PreparedModel prepared, Dictionary<string, Tensor> inputs)
     {
         var spec = QuantSpec.Preset("int8");
-        var ranges = new RangeObserver(prepared.Layers.Select(l => l.Name));
-        new Plan(prepared.Model, new PlanOptions { FuseOperators = false }).Run(inputs, ranges);
+        var plan = new Plan(prepared.Model, new PlanOptions { FuseOperators = false });
+        var calibrator = new Calibrator(plan, prepared.Layers.Select(l => l.Node.Inputs[0]).Distinct());
+        plan.Run(inputs, calibrator);
+        var observed = calibrator.Result;
         var layers = new List<QuantizedLayer>();
         foreach (var l in prepared.Layers)
         {
             var s = spec.Resolve(l.Name, l.IsFirst, l.IsLast);
             var w = WeightQuantizer.Quantize(prepared.Model.Graph.Initializers[l.WeightName], l.OutputAxis, s);
-            var (lo, hi) = ranges.Range(l.Name);
-            layers.Add(new QuantizedLayer(l, s, w, s.Activations == ActivationMode.Static ? QuantParams.FromRange(lo, hi, s.ActivationBits, s.ActivationSymmetric) : null));
+            var x = observed[l.Node.Inputs[0]];
+            layers.Add(new QuantizedLayer(l, s, w, s.Activations == ActivationMode.Static ? QuantParams.FromRange(x.Min, x.Max, s.ActivationBits, s.ActivationSymmetric) : null));
         }
         return layers;
-    }
-
-    private sealed class RangeObserver(IEnumerable<string> layerNames) : IExecutionObserver
-    {
-        private readonly Dictionary<string, (float Min, float Max)> _ranges = layerNames.ToDictionary(n => n, _ => (0f, 0f), StringComparer.Ordinal);
-
-        public (float Min, float Max) Range(string layer) => _ranges[layer];
-
-        public void BeforeNode(Node node, Tensor?[] inputs)
-        {
-            if (!_ranges.TryGetValue(node.Name, out var r) || inputs.Length == 0 || inputs[0] is not { Type: DataType.Float } x) return;
-            foreach (var v in x.Floats) r = (MathF.Min(r.Min, v), MathF.Max(r.Max, v));
-            _ranges[node.Name] = r;
-        }
     }
 }

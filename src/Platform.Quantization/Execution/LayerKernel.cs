@@ -151,7 +151,7 @@ internal abstract class LayerKernel : IOperatorKernel
                     {
                         var product = Buffer(ref s_product, (long)outSize * mg);
                         MultiplyCodes(g, outSize, rows, kg, input.Scale, input.Zero, product, mg, false, b, 1f, reluInKernel, context.Threads);
-                        Transpose(product, ySlice, outSize, mg);
+                        Transposition.Transpose(product, ySlice, outSize, mg);
                     }
                 }
                 else
@@ -161,7 +161,7 @@ internal abstract class LayerKernel : IOperatorKernel
                     Im2Row(image, geo, rows, 0f);
                     var product = Buffer(ref s_product, (long)outSize * mg);
                     MultiplyConvRows(g, outSize, rows, kg, product, mg, b, reluInKernel, geo, context.Threads);
-                    Transpose(product, y.AsSpan((int)outOffset, mg * outSize), outSize, mg);
+                    Transposition.Transpose(product, y.AsSpan((int)outOffset, mg * outSize), outSize, mg);
                 }
             }
 
@@ -285,20 +285,6 @@ internal abstract class LayerKernel : IOperatorKernel
                             row[p] = rowInside && (uint)iw < (uint)g.InW ? x[plane + ih * g.InW + iw] : pad;
                     }
                 }
-            }
-    }
-
-    /// <summary>dst[j, i] = src[i, j] for src rows × cols.</summary>
-    internal static void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)
-    {
-        const int B = 32;
-        for (int i0 = 0; i0 < rows; i0 += B)
-            for (int j0 = 0; j0 < cols; j0 += B)
-            {
-                int i1 = Math.Min(rows, i0 + B), j1 = Math.Min(cols, j0 + B);
-                for (int i = i0; i < i1; i++)
-                    for (int j = j0; j < j1; j++)
-                        dst[j * rows + i] = src[i * cols + j];
             }
     }
 }

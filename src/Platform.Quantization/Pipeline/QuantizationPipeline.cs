@@ -184,10 +184,12 @@ public static class QuantizationPipeline
             },
             layerReports, calibrationSamples, evaluated, prepared.FoldedBatchNorms, Math.Round(clock.Elapsed.TotalSeconds, 2));
         progress?.Report(new("done", 1));
-        return new QuantizationResult { Model = quantizedModel, Weights = weights, Prepared = fp32Model, Layers = quantizedLayers, Report = report };
+        return new QuantizationResult { Model = quantizedModel, Weights = weights, Prepared = fp32Model, Layers = quantizedLayers, Report = report,
+            OnnxExport = latency?.OnnxExport };
     }
 
-    private sealed record LatencyResult(RuntimeLatency Fp32, RuntimeLatency Variant, IReadOnlyList<RuntimeLatency> All, int BatchSize);
+    /// <param name="OnnxExport">The QDQ export ONNX Runtime was timed on, kept so nobody builds it twice; null when not measured there.</param>
+    private sealed record LatencyResult(RuntimeLatency Fp32, RuntimeLatency Variant, IReadOnlyList<RuntimeLatency> All, int BatchSize, OnnxModel? OnnxExport = null);
 
     /// <summary>
     /// Whole-model latency of the fp32 and quantized models on the spec's runtime (warm-up, then timed runs one by one,
@@ -228,10 +230,12 @@ public static class QuantizationPipeline
         // Teams deploy on a runtime: where ONNX Runtime runs the variant's formats it is measured there too, so the variant
         // records both. Only a spec that names onnxruntime fails when it cannot be measured there.
         RuntimeLatency f, v;
+        OnnxModel export;
         try
         {
             var ortFp32 = OnnxRuntimeLatency.Measure(fp32Model, inputs, request.Threads, warmup, runs);
-            var ortVariant = OnnxRuntimeLatency.Measure(QdqExporter.Export(fp32Model, layers), inputs, request.Threads, warmup, runs);
+            export = QdqExporter.Export(fp32Model, layers);
+            var ortVariant = OnnxRuntimeLatency.Measure(export, inputs, request.Threads, warmup, runs);
             f = new RuntimeLatency(LatencyRuntime.OnnxRuntime, Math.Round(ortFp32.MedianMs, 4), Math.Round(ortFp32.P90Ms, 4), Math.Round(ortFp32.MedianMs, 4));
             v = new RuntimeLatency(LatencyRuntime.OnnxRuntime, Math.Round(ortVariant.MedianMs, 4), Math.Round(ortVariant.P90Ms, 4), Math.Round(ortFp32.MedianMs, 4));
         }
@@ -239,7 +243,8 @@ public static class QuantizationPipeline
         {
             return new LatencyResult(oursFp32, oursVariant, [oursVariant], binding.BatchSize);
         }
-        return named ? new LatencyResult(f, v, [v, oursVariant], binding.BatchSize) : new LatencyResult(oursFp32, oursVariant, [oursVariant, v], binding.BatchSize);
+        return named ? new LatencyResult(f, v, [v, oursVariant], binding.BatchSize, export)
+            : new LatencyResult(oursFp32, oursVariant, [oursVariant, v], binding.BatchSize, export);
     }
 
     /// <summary>Bytes of float parameters that are not layer weights (biases, norms), kept at fp32.</summary>

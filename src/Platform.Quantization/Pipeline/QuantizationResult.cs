@@ -18,6 +18,8 @@ public sealed class QuantizationResult
     /// <summary>Every layer in graph order with its spec, stored weight and input parameters.</summary>
     public required IReadOnlyList<QuantizedLayer> Layers { get; init; }
     public required QuantizationReport Report { get; init; }
+    /// <summary>The QDQ / MatMulNBits export, when the run built one to time it on ONNX Runtime; null otherwise.</summary>
+    public OnnxModel? OnnxExport { get; init; }
 
     public static readonly JsonSerializerOptions JsonOptions = CreateJsonOptions();
 

@@ -146,8 +146,16 @@ public sealed class Tensor
     public float[] ToFloatArray()
     {
         if (Type == DataType.Float) return (float[])Data.Clone();
-        var r = new float[Length];
-        for (int i = 0; i < r.Length; i++) r[i] = (float)GetDouble(i);
+        var r = GC.AllocateUninitializedArray<float>(Length);
+        // The 8-bit and half types get typed loops: the quantized runtime widens u8 activations (e.g. to pool them), and
+        // GetDouble's per-element type switch cost as much as the pooling itself.
+        switch (Data)
+        {
+            case byte[] b: for (int i = 0; i < b.Length; i++) r[i] = b[i]; break;
+            case sbyte[] sb: for (int i = 0; i < sb.Length; i++) r[i] = sb[i]; break;
+            case Half[] h: for (int i = 0; i < h.Length; i++) r[i] = (float)h[i]; break;
+            default: for (int i = 0; i < r.Length; i++) r[i] = (float)GetDouble(i); break;
+        }
         return r;
     }
 

@@ -15,8 +15,11 @@ public static class HardwareIntrinsicsVariants
 
     public static bool InChild => Environment.GetEnvironmentVariable(ChildMarker) == "1";
 
-    /// <summary>Runs the tests matching <paramref name="filter"/> with <paramref name="knobs"/> ("Name=Value;Name=Value") and asserts they all passed.</summary>
-    public static void Run(string filter, string knobs, TimeSpan? timeout = null)
+    /// <summary>
+    /// Runs the tests matching <paramref name="filter"/> with <paramref name="knobs"/> ("Name=Value;Name=Value") and asserts
+    /// they all passed, and that more than <paramref name="atLeast"/> − 1 ran.
+    /// </summary>
+    public static void Run(string filter, string knobs, TimeSpan? timeout = null, int atLeast = 1)
     {
         var dll = typeof(HardwareIntrinsicsVariants).Assembly.Location;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -38,7 +41,7 @@ public static class HardwareIntrinsicsVariants
         string output = stdout.Result + stderr.Result;
         Assert.True(p.ExitCode == 0, $"tests under {knobs} failed (exit {p.ExitCode}):\n{Tail(output)}");
         var passed = System.Text.RegularExpressions.Regex.Match(output, @"Passed:\s+(\d+)");
-        Assert.True(passed.Success && int.Parse(passed.Groups[1].Value) > 0, $"no test ran under {knobs}:\n{Tail(output)}");
+        Assert.True(passed.Success && int.Parse(passed.Groups[1].Value) >= atLeast, $"fewer than {atLeast} tests ran under {knobs}:\n{Tail(output)}");
     }
 
     private static string Tail(string s) => s.Length > 4000 ? s[^4000..] : s;

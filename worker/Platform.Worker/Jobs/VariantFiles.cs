@@ -18,7 +18,8 @@ public sealed record VariantFiles(string PackedPath, string? OnnxExportPath)
         string onnx = Path.Combine(directory, "model.qdq.onnx");
         try
         {
-            Platform.Quantization.Onnx.OnnxModelWriter.Write(QdqExporter.Export(result.Prepared, result.Layers), onnx);
+            // The pipeline keeps the export it timed on ONNX Runtime; build one only where it did not.
+            Platform.Quantization.Onnx.OnnxModelWriter.Write(result.OnnxExport ?? QdqExporter.Export(result.Prepared, result.Layers), onnx);
         }
         catch (NotSupportedException)
         {

@@ -124,10 +124,10 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
         float* padded = PaddedImage(image, geo);
         fixed (float* t = s_transposed)
         {
-            if (residual) Transpose(output, t, mg, outSize);
+            if (residual) Transposition.Transpose(new ReadOnlySpan<float>(output, len), new Span<float>(t, len), mg, outSize);
             Sgemm.Run(new PaddedIm2ColPanelSource(padded, geo), new PackedPanelSource(wt), outSize, mg, kg, 1f, residual ? 1f : 0f, t, mg,
                 null, bias, relu, threads);
-            Transpose(t, output, outSize, mg);
+            Transposition.Transpose(new ReadOnlySpan<float>(t, len), new Span<float>(output, len), outSize, mg);
         }
     }
 
@@ -141,20 +141,6 @@ internal sealed unsafe class ConvOperator : IOperatorKernel
         float* padded = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(s_padded));
         PaddedIm2ColPanelSource.PadImage(image, geo, padded);
         return padded;
-    }
-
-    /// <summary>dst[j, i] = src[i, j] for src rows × cols, in cache-sized blocks.</summary>
-    private static void Transpose(float* src, float* dst, int rows, int cols)
-    {
-        const int B = 32;
-        for (int i0 = 0; i0 < rows; i0 += B)
-            for (int j0 = 0; j0 < cols; j0 += B)
-            {
-                int i1 = Math.Min(rows, i0 + B), j1 = Math.Min(cols, j0 + B);
-                for (int i = i0; i < i1; i++)
-                    for (int j = j0; j < j1; j++)
-                        dst[(long)j * rows + i] = src[(long)i * cols + j];
-            }
     }
 
     /// <summary>Column buffer [cg·∏k, ∏out] for any number of spatial dims.</summary>

@@ -20,7 +20,7 @@ internal sealed unsafe class PoolOperator : IOperatorKernel
         if (x.Type is DataType.Int8 or DataType.UInt8 or DataType.Float16 && node.OpType == "MaxPool")
         {
             // Every value of these types is exact in float32 and max only selects: pool in float32 and convert back.
-            var r = Execute(node, [Tensor.FromArray(Widen(x), x.Shape)], context);
+            var r = Execute(node, [Tensor.FromArray(x.ToFloatArray(), x.Shape)], context);
             r[0] = Narrow(r[0], x.Type);
             return r;
         }
@@ -64,21 +64,7 @@ internal sealed unsafe class PoolOperator : IOperatorKernel
         return wantIndices ? [y, indices!] : [y];
     }
 
-    // Typed loops, not LINQ or per-element type switches: the quantized runtime pools u8 activations between int8 layers,
-    // where a 64-image Fashion batch passes 800 K values through here twice per pool.
-    private static float[] Widen(Tensor x)
-    {
-        var r = GC.AllocateUninitializedArray<float>(x.Length);
-        switch (x.Data)
-        {
-            case byte[] b: for (int i = 0; i < b.Length; i++) r[i] = b[i]; break;
-            case sbyte[] s: for (int i = 0; i < s.Length; i++) r[i] = s[i]; break;
-            case Half[] h: for (int i = 0; i < h.Length; i++) r[i] = (float)h[i]; break;
-            default: return x.ToFloatArray();
-        }
-        return r;
-    }
-
+    // Typed loops, not LINQ: the quantized runtime pools u8 activations between int8 layers.
     private static Tensor Narrow(Tensor t, DataType type)
     {
         var f = t.Floats;
